@@ -1,0 +1,1 @@
+"""Follow-up of Mid Sweden University's action plan for mobility."""

@@ -1,0 +1,3 @@
+from mobility.cli import main
+
+raise SystemExit(main())

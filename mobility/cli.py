@@ -1,0 +1,109 @@
+"""``python -m mobility …``: the same service functions as the pages, for scripts and automation."""
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
+
+from mobility.activities import activity_links, activity_table
+from mobility.auth import save_account
+from mobility.db import database_url, make_engine
+from mobility.plan import init_database, split_goals
+from mobility.service import SYSTEM, ValidationError
+
+DEFAULT_SECRETS = Path(".streamlit") / "secrets.toml"
+
+
+def _month(value) -> str | None:
+    return value.strftime("%Y-%m") if value else None
+
+
+def activities_json(engine, today: date) -> list[dict]:
+    df = activity_table(engine, today)
+    return [
+        {
+            "code": r.code, "section": r.area, "goals": split_goals(r.goals_text), "title": r.title_sv,
+            "title_en": r.title_en, "responsible": r.responsible, "start_text": r.start_text, "end_text": r.end_text,
+            "start": _month(r.start_month), "end": _month(r.end_month),
+            "budget_sek": None if pd.isna(r.budget_sek) else int(r.budget_sek),
+            "links": links, "status": r.status, "overdue": bool(r.overdue), "decided": bool(r.decided),
+            "cofinancing_required": bool(r.cofinancing_required),
+        }
+        for r, links in zip(df.itertuples(), activity_links(engine), strict=True)
+    ]
+
+
+def cmd_init(engine, args) -> int:
+    print(f"Database ready: {_safe_url(database_url())}")
+    return 0
+
+
+def cmd_activities(engine, args) -> int:
+    rows = activities_json(engine, date.today())
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['code']:<4} {r['status']:<10} {r['start_text'] or '–':<14} {r['title'][:70]}")
+    return 0
+
+
+def cmd_add_user(engine, args) -> int:
+    password = os.environ.get("MOBILITY_PASSWORD") or (
+        sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    )
+    save_account(engine, SYSTEM, args.secrets, args.name, role=args.role, password=password)
+    print(f"Account {args.name.lower()} ({args.role}) saved in {args.secrets}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """Never print a password that sits in DATABASE_URL."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# Domain modules add their subcommands here: (name, help, configure(parser), run(engine, args) -> exit code).
+COMMANDS: list = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mobility", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="migrate the database and seed the plan").set_defaults(run=cmd_init)
+    p = sub.add_parser("activities", help="list the plan's activities")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_activities)
+    p = sub.add_parser("add-user", help="create or update a local account (password from stdin or a prompt)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["editor", "admin"])
+    p.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help="secrets file (default %(default)s)")
+    p.set_defaults(run=cmd_add_user)
+    for name, help_text, configure, run in COMMANDS:
+        p = sub.add_parser(name, help=help_text)
+        configure(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        engine = make_engine()
+        init_database(engine)
+        return args.run(engine, args)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"error: cannot use the database {_safe_url(database_url())}: {exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1

@@ -1,0 +1,102 @@
+"""SQLModel tables. One comment line per family; domain issues append their own families below."""
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+
+# The plan: one row per adopted plan file, its goal areas and its activities as written
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=80)
+    title_sv: str
+    title_en: str
+    start_year: int
+    end_year: int
+    follow_up_rhythm: str = Field(max_length=20)
+    source_file: str
+
+
+class Area(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str = Field(max_length=10)
+    position: int
+    name_sv: str
+    name_en: str
+    goal_sv: str
+    goal_en: str
+
+
+class Activity(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)  # the section it stands in
+    code: str = Field(max_length=10)
+    position: int
+    goals_text: str = ""  # the MÅL column as written, e.g. "A, B"
+    title_sv: str
+    title_en: str
+    purpose_sv: str = ""
+    purpose_en: str = ""
+    responsible: str = ""
+    start_text: str = ""
+    end_text: str = ""
+    start_month: date | None = None  # first day of the parsed month
+    end_month: date | None = None
+    resources_text: str = ""
+    budget_sek: int | None = None
+    budget_formula: str | None = None
+    unit_cost_sek: int | None = None
+    unit_cost_text: str | None = None
+    cofinancing_required: bool = False
+    decided: bool = True
+    status: str = Field(default="planned", max_length=20)
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ActivityLink(SQLModel, table=True):
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True)
+    linked_id: int = Field(foreign_key="activity.id", primary_key=True)
+
+
+# What happened: status history, the audit log and the data version that caches key on
+class StatusChange(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    status: str = Field(max_length=20)
+    previous_status: str | None = Field(default=None, max_length=20)
+    comment: str = ""
+    changed_by: str
+    changed_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(index=True)
+    action: str = Field(max_length=60, index=True)
+    entity: str = Field(max_length=60, index=True)
+    entity_key: str = ""
+    before: str | None = None  # JSON
+    after: str | None = None  # JSON
+
+
+class DataVersion(SQLModel, table=True):
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
+# Security: failed logins, so that guessing passwords is throttled across app processes
+class LoginFailure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, max_length=120)
+    at: datetime

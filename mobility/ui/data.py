@@ -1,0 +1,57 @@
+"""One engine per process, and cached reads keyed on the data version so every write shows at once."""
+
+from collections.abc import Callable
+from functools import wraps
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from mobility.db import database_url, make_engine
+from mobility.plan import init_database
+from mobility.service import data_version
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    engine = make_engine(url)
+    init_database(engine)
+    return engine
+
+
+def engine() -> Engine:
+    return _engine_for(database_url())
+
+
+def current_version() -> int:
+    """Read once per script run by the page shell; cheap (one row)."""
+    version = data_version(engine())
+    st.session_state["_data_version"] = version
+    return version
+
+
+_QUERIES: dict[str, Callable] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(name: str, url: str, version: int, args: tuple, kwargs: tuple):
+    return _QUERIES[name](engine(), *args, **dict(kwargs))
+
+
+def cached_query(fn: Callable) -> Callable:
+    """Wrap ``fn(engine, *args)`` so its result is cached until the next write (in any process)."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _QUERIES[name] = fn
+
+    @wraps(fn)
+    def call(*args, **kwargs):
+        version = st.session_state.get("_data_version")
+        if version is None:
+            version = current_version()
+        return _cached(name, database_url(), version, args, tuple(sorted(kwargs.items())))
+
+    return call
+
+
+def after_write() -> None:
+    """Make the write visible to this session now; other sessions see the new data version on their next run."""
+    st.session_state.pop("_data_version", None)

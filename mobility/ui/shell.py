@@ -1,0 +1,189 @@
+"""The page shell: the first call of every page (page config, language, role gate, sidebar navigation, login).
+
+Every page calls ``page(...)`` itself, so a deep link to ``pages/x.py`` on a fresh server, which Streamlit can run
+without ``app.py``, still gets the same config and gate.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from mobility import auth
+from mobility.i18n import DEFAULT_LANG, LANGS, t
+from mobility.service import VIEWER, Actor
+from mobility.ui.data import after_write, current_version, engine
+from mobility.ui.widgets import url_segmented
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # also the i18n key "page.<key>" and the URL path
+    path: str
+    icon: str
+    role: str = "viewer"  # who may open it at all
+
+
+# The app's pages in menu order. A domain adds its page here.
+PAGES = [
+    PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
+    PageSpec("history", "pages/history.py", ":material/history:"),
+    PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
+]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    key: str
+    lang: str
+    actor: Actor
+    today: date
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+
+def st_pages() -> list:
+    """For app.py's router."""
+    return [st.Page(p.path, title=t(f"page.{p.key}"), icon=p.icon, url_path=p.key, default=n == 0)
+            for n, p in enumerate(PAGES)]
+
+
+def page(key: str) -> PageContext:
+    spec = next(p for p in PAGES if p.key == key)
+    st.set_page_config(layout="wide", page_icon=":material/travel_explore:", initial_sidebar_state="expanded")
+    current_version()
+    with st.sidebar:
+        masthead = st.container()
+        lang = url_segmented(
+            "Språk / Language", LANGS, key="lang", lang=DEFAULT_LANG, default=DEFAULT_LANG,
+            format_func=lambda code: {"sv": "Svenska", "en": "English"}[code],
+        ) or DEFAULT_LANG
+        st.set_page_config(page_title=f"{t(f'page.{key}', lang)} · {t('app.name', lang)}")
+        masthead.markdown(f"### {t('app.name', lang)}\n{t('app.plan', lang)}")
+        actor = _current_actor()
+        for p in PAGES:
+            if p.role == "viewer" or _allowed(actor, p.role):
+                st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
+        st.divider()
+        _login_box(actor, lang)
+    ctx = PageContext(key, lang, actor, date.today())
+    show_pending_toast()
+    if not _allowed(actor, spec.role):
+        st.title(t(f"page.{key}", lang))
+        st.info(t("auth.needs_role", lang, role=t(f"role.{spec.role}", lang)))
+        st.stop()
+    return ctx
+
+
+def lang_param(lang: str) -> dict:
+    """Links between pages keep the language; Swedish, the default, needs no parameter."""
+    return {} if lang == DEFAULT_LANG else {"lang": lang}
+
+
+def _allowed(actor: Actor, role: str) -> bool:
+    return role == "viewer" or (actor.is_admin if role == "admin" else actor.can_edit)
+
+
+def sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _secrets_section(name: str) -> dict:
+    try:
+        return st.secrets.get(name, {}).to_dict() if name in st.secrets else {}
+    except FileNotFoundError:
+        return {}
+
+
+def secrets_path() -> Path:
+    """The project's own secrets file (the last of Streamlit's ``secrets.files``): local accounts live there."""
+    return Path(st.get_option("secrets.files")[-1])
+
+
+def local_accounts() -> dict:
+    """Read from the file on every login, so an account added by the CLI or an admin works at once."""
+    return auth.read_secrets(secrets_path()).get("users", {})
+
+
+def _current_actor() -> Actor:
+    if sso_configured():
+        if not st.user.is_logged_in:
+            return VIEWER
+        email = st.user.get("email")
+        return Actor(email or "?", auth.role_for_email(email, _secrets_section("roles")))
+    saved = st.session_state.get("actor")
+    return Actor(*saved) if saved else VIEWER
+
+
+def _login_box(actor: Actor, lang: str) -> None:
+    if actor.role != "viewer" or (sso_configured() and st.user.is_logged_in):
+        st.caption(t("auth.signed_in_as", lang, name=actor.name, role=t(f"role.{actor.role}", lang)))
+        if st.button(t("auth.logout", lang), icon=":material/logout:"):
+            st.session_state.pop("actor", None)
+            if sso_configured():
+                st.logout()
+            st.rerun()
+        return
+    if sso_configured():
+        if st.button(t("auth.login_sso", lang), icon=":material/login:"):
+            st.login(_secrets_section("auth").get("provider") or None)
+        return
+    with st.expander(t("auth.login", lang), icon=":material/login:"):
+        with st.form("login", border=False):
+            username = st.text_input(t("auth.username", lang), autocomplete="username")
+            password = st.text_input(t("auth.password", lang), type="password", autocomplete="current-password")
+            submitted = st.form_submit_button(t("auth.login", lang))
+        if submitted:
+            try:
+                signed_in = auth.authenticate(engine(), local_accounts(), username, password)
+            except auth.LoginThrottled:
+                st.error(t("auth.throttled", lang))
+                return
+            if signed_in is VIEWER:
+                st.error(t("auth.failed", lang))
+                return
+            st.session_state["actor"] = (signed_in.name, signed_in.role)
+            st.rerun()
+
+
+def show_write_error(exc: Exception, lang: str) -> None:
+    """One place that turns a refused write into a clear message."""
+    from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+
+    if isinstance(exc, ValidationError):
+        st.error(t("write.invalid", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+    elif isinstance(exc, ConcurrentEditError):
+        st.error(t("write.conflict", lang))
+    elif isinstance(exc, NotAllowed):
+        st.error(t("write.not_allowed", lang))
+    else:
+        raise exc
+
+
+def version_seen(form: str, current):
+    """The version the user saw when the form was last drawn (this run re-reads the data before it saves).
+
+    A save compares this with the stored version, so a change by someone else in between is refused, not overwritten.
+    """
+    key = f"_seen_{form}"
+    seen = st.session_state.get(key, current)
+    st.session_state[key] = current
+    return seen
+
+
+def saved(message: str) -> None:
+    """After a successful write: drop this run's data version and show the toast on the next run."""
+    after_write()
+    st.session_state["_toast"] = message
+    st.rerun()
+
+
+def show_pending_toast() -> None:
+    if message := st.session_state.pop("_toast", None):
+        st.toast(message, icon=":material/check_circle:")
+

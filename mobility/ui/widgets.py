@@ -1,0 +1,55 @@
+"""Widgets whose value lives in the URL as codes (``?lang=en&area=A&area=B``), so a link reproduces the view.
+
+Streamlit's ``bind="query-params"`` writes the *formatted label* to the URL when a ``format_func`` is given, which
+would make links depend on the language; these helpers keep codes in the URL and labels on screen.
+"""
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from mobility.i18n import t
+
+
+def _write_param(key: str, multi: bool) -> None:
+    value = st.session_state[f"_url_{key}"]
+    if value in (None, [], ()):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = [str(v) for v in value] if multi else str(value)
+
+
+def _from_url(key: str, options: Sequence, *, multi: bool, lang: str):
+    """The URL's value(s) that are valid options; anything else is reported and ignored."""
+    by_text = {str(o): o for o in options}
+    raw = st.query_params.get_all(key) if multi else ([st.query_params[key]] if key in st.query_params else [])
+    valid = [by_text[r] for r in raw if r in by_text]
+    bad = [r for r in raw if r not in by_text]
+    if bad:
+        st.warning(t("url.bad_param", lang, key=key, values=", ".join(bad)))
+    return valid if multi else (valid[0] if valid else None)
+
+
+def url_selectbox(label: str, options: Sequence, *, key: str, lang: str, format_func: Callable = str,
+                  default=None, container=st, **kwargs):
+    """A selectbox kept in ``?key=…``; ``default`` applies when the URL says nothing (None = placeholder)."""
+    value = _from_url(key, options, multi=False, lang=lang)
+    value = default if value is None else value
+    index = list(options).index(value) if value in options else None
+    return container.selectbox(label, options, index=index, format_func=format_func, key=f"_url_{key}",
+                               on_change=_write_param, args=(key, False), **kwargs)
+
+
+def url_multiselect(label: str, options: Sequence, *, key: str, lang: str, format_func: Callable = str,
+                    container=st, **kwargs) -> list:
+    return container.multiselect(label, options, default=_from_url(key, options, multi=True, lang=lang),
+                                 format_func=format_func, key=f"_url_{key}", on_change=_write_param,
+                                 args=(key, True), **kwargs)
+
+
+def url_segmented(label: str, options: Sequence, *, key: str, lang: str, default, format_func: Callable = str,
+                  container=st, **kwargs):
+    value = _from_url(key, options, multi=False, lang=lang)
+    return container.segmented_control(label, options, default=default if value is None else value, required=True,
+                                       format_func=format_func, key=f"_url_{key}", on_change=_write_param,
+                                       args=(key, False), **kwargs)

@@ -1,0 +1,46 @@
+import streamlit as st
+
+from mobility import auth
+from mobility.service import NotAllowed, ValidationError
+from mobility.ui import shell
+from mobility.ui.data import engine
+
+ctx = shell.page("accounts")
+lang, t = ctx.lang, ctx.t
+
+st.title(t("page.accounts"))
+if shell.sso_configured():
+    st.info(t("accounts.sso"))
+    st.stop()
+
+st.caption(t("accounts.lead"))
+accounts = shell.local_accounts()
+st.dataframe(
+    {t("accounts.username"): list(accounts), t("accounts.role"): [t(f"role.{a.get('role')}") for a in accounts.values()]},
+    hide_index=True, alt=t("page.accounts"),
+)
+
+with st.form("account", clear_on_submit=True):
+    st.markdown(f"**{t('accounts.save')}**")
+    username = st.text_input(t("auth.username"))
+    role = st.selectbox(t("accounts.role"), auth.EDIT_ROLES, format_func=lambda r: t(f"role.{r}"))
+    password = st.text_input(t("accounts.password"), type="password", autocomplete="new-password")
+    if st.form_submit_button(t("accounts.save"), type="primary"):
+        try:
+            auth.save_account(engine(), ctx.actor, shell.secrets_path(), username, role=role, password=password or None)
+        except (ValidationError, NotAllowed) as exc:
+            shell.show_write_error(exc, lang)
+        else:
+            shell.saved(t("accounts.saved", name=username.strip().lower()))
+
+others = [name for name in accounts if name != ctx.actor.name]
+if others:
+    with st.form("remove-account"):
+        name = st.selectbox(t("accounts.remove_pick"), others)
+        if st.form_submit_button(t("accounts.remove")):
+            try:
+                auth.delete_account(engine(), ctx.actor, shell.secrets_path(), name)
+            except (ValidationError, NotAllowed) as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                shell.saved(t("accounts.removed", name=name))

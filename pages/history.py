@@ -1,0 +1,48 @@
+import json
+
+import streamlit as st
+
+from mobility.audit import audit_choices, audit_entries
+from mobility.i18n import fmt_datetime
+from mobility.ui import shell
+from mobility.ui.data import cached_query
+from mobility.ui.widgets import url_selectbox
+
+ctx = shell.page("history")
+lang, t = ctx.lang, ctx.t
+
+st.title(t("page.history"))
+st.caption(t("history.lead"))
+
+choices = cached_query(audit_choices)()
+c1, c2, c3, c4 = st.columns(4)
+actor = url_selectbox(t("history.actor"), choices["actor"], key="h_actor", lang=lang, container=c1,
+                      placeholder=t("common.all"))
+entity = url_selectbox(t("history.entity"), choices["entity"], key="h_entity", lang=lang, container=c2,
+                       placeholder=t("common.all"), format_func=lambda e: t(f"entity.{e}"))
+action = url_selectbox(t("history.action"), choices["action"], key="h_action", lang=lang, container=c3,
+                       placeholder=t("common.all"), format_func=lambda a: t(f"action.{a}"))
+since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD")
+
+entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since)
+
+
+def readable(raw) -> str:
+    if not isinstance(raw, str):
+        return ""
+    return ", ".join(f"{k}: {v}" for k, v in json.loads(raw).items())
+
+
+st.caption(t("history.count", n=len(entries)))
+st.dataframe(
+    {
+        t("history.at"): [fmt_datetime(at, lang) for at in entries["at"]],
+        t("history.actor"): entries["actor"],
+        t("history.action"): [t(f"action.{a}") for a in entries["action"]],
+        t("history.entity"): [t(f"entity.{e}") for e in entries["entity"]],
+        t("history.key"): entries["entity_key"],
+        t("history.before"): [readable(b) for b in entries["before"]],
+        t("history.after"): [readable(a) for a in entries["after"]],
+    },
+    hide_index=True, width="stretch", alt=t("page.history"),
+)

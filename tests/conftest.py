@@ -1,0 +1,83 @@
+"""Shared fixtures: a real migrated SQLite file per test, actors, and AppTest with a fresh database."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from mobility.auth import set_account
+from mobility.db import make_engine
+from mobility.plan import init_database
+from mobility.service import Actor
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR = Actor("io.editor", "editor")
+ADMIN = Actor("io.admin", "admin")
+EDITOR_PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'mobility.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    init_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def secrets_file(tmp_path) -> Path:
+    path = tmp_path / "secrets.toml"
+    set_account(path, EDITOR.name, role="editor", password=EDITOR_PASSWORD)
+    set_account(path, ADMIN.name, role="admin", password=EDITOR_PASSWORD)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Caches outlive AppTest instances inside one pytest process."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture
+def app(engine, secrets_file):
+    """``app(page, lang=None, actor=None)`` → an AppTest that has run that page once."""
+    previous = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(secrets_file)])
+
+    def open_page(page: str, *, lang: str | None = None, actor: Actor | None = None, **params) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        if lang:
+            at.query_params["lang"] = lang
+        for key, value in params.items():
+            at.query_params[key] = value
+        if actor:
+            at.session_state["actor"] = (actor.name, actor.role)
+        at.run()
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py").run()
+        return at
+
+    yield open_page
+    st_config.set_option("secrets.files", previous)
+
+
+def texts(at: AppTest) -> str:
+    """Everything a reader sees as text on the page, for 'the user sees X' assertions."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [e.value for e in getattr(at, kind)]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
