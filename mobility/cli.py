@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.db import database_url, make_engine
+from mobility.examples import remove_example_data
 from mobility.plan import init_database, split_goals
 from mobility.service import SYSTEM, ValidationError
 
@@ -63,15 +64,17 @@ def cmd_add_user(engine, args) -> int:
     return 0
 
 
+def cmd_remove_example(engine, args) -> int:
+    removed = remove_example_data(engine=engine, actor=SYSTEM)
+    print("Removed example data: " + (", ".join(f"{n} {table}" for table, n in removed.items()) or "none"))
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
-
-
-# Domain modules add their subcommands here: (name, help, configure(parser), run(engine, args) -> exit code).
-COMMANDS: list = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,10 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["editor", "admin"])
     p.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help="secrets file (default %(default)s)")
     p.set_defaults(run=cmd_add_user)
-    for name, help_text, configure, run in COMMANDS:
-        p = sub.add_parser(name, help=help_text)
-        configure(p)
-        p.set_defaults(run=run)
+    sub.add_parser("remove-example", help="remove every row marked as example data").set_defaults(
+        run=cmd_remove_example
+    )
     return parser
 
 

@@ -148,9 +148,3 @@ def init_database(engine: Engine) -> None:
     migrate(engine)
     for path in PLAN_FILES:
         seed_plan(engine, path)
-    for hook in SEED_HOOKS:
-        hook(engine)
-
-
-# Domain modules append a function(engine) here to seed their own data (e.g. example data) after the plan.
-SEED_HOOKS: list = []

@@ -24,6 +24,7 @@ action = url_selectbox(t("history.action"), choices["action"], key="h_action", l
                        placeholder=t("common.all"), format_func=lambda a: t(f"action.{a}"))
 since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD")
 
+SHOWN = 200
 entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since)
 
 
@@ -33,16 +34,20 @@ def readable(raw) -> str:
     return ", ".join(f"{k}: {v}" for k, v in json.loads(raw).items())
 
 
-st.caption(t("history.count", n=len(entries)))
-st.dataframe(
+shown = entries.head(SHOWN)
+st.caption(t("history.count", n=len(entries)) + (" · " + t("history.latest", n=SHOWN) if len(entries) > SHOWN else ""))
+# A static table: the log is read and printed, not sorted or scrolled sideways.
+st.table(
     {
-        t("history.at"): [fmt_datetime(at, lang) for at in entries["at"]],
-        t("history.actor"): entries["actor"],
-        t("history.action"): [t(f"action.{a}") for a in entries["action"]],
-        t("history.entity"): [t(f"entity.{e}") for e in entries["entity"]],
-        t("history.key"): entries["entity_key"],
-        t("history.before"): [readable(b) for b in entries["before"]],
-        t("history.after"): [readable(a) for a in entries["after"]],
+        t("history.at"): [fmt_datetime(at, lang) for at in shown["at"]],
+        t("history.actor"): shown["actor"],
+        t("history.action"): [t(f"action.{a}") for a in shown["action"]],
+        t("history.entity"): [t(f"entity.{e}") for e in shown["entity"]],
+        t("history.key"): shown["entity_key"],
+        t("history.before"): [readable(b) for b in shown["before"]],
+        t("history.after"): [readable(a) for a in shown["after"]],
     },
-    hide_index=True, width="stretch", alt=t("page.history"),
+    hide_index=True,
 )
+st.download_button(t("common.download_csv"), entries.to_csv(index=False).encode("utf-8-sig"),
+                   file_name="andringslogg.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,35 @@
+"""Example data: rows whose ``source`` is ``example`` are shipped so a newcomer sees a living dashboard.
+
+Any table with a ``source`` column takes part, so a new domain needs no change here.
+"""
+
+from sqlalchemy import Engine, delete, func, select
+from sqlmodel import SQLModel
+
+from mobility.service import Actor, audit, write_transaction
+
+EXAMPLE = "example"
+
+
+def _tables_with_source():
+    return [t for t in SQLModel.metadata.sorted_tables if "source" in t.c]
+
+
+def example_counts(engine: Engine) -> dict[str, int]:
+    """How many example rows each table holds (tables without any are left out)."""
+    with engine.connect() as conn:
+        found = {t.name: conn.execute(select(func.count()).where(t.c.source == EXAMPLE)).scalar_one()
+                 for t in _tables_with_source()}
+    return {name: n for name, n in found.items() if n}
+
+
+def remove_example_data(*, engine: Engine, actor: Actor) -> dict[str, int]:
+    """Delete every example row in one transaction (editors only); returns rows removed per table."""
+    removed = {}
+    with write_transaction(engine, actor) as session:
+        for table in reversed(_tables_with_source()):
+            n = session.execute(delete(table).where(table.c.source == EXAMPLE)).rowcount
+            if n:
+                removed[table.name] = n
+        audit(session, actor, action="remove_example", entity="example", before=removed or None)
+    return removed
