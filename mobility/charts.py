@@ -23,16 +23,16 @@ STATUS_COLOURS = {
 
 pio.templates["miun"] = go.layout.Template(
     layout=go.Layout(
-        font=dict(family=FONT, size=14, color=INK),
-        title=dict(font=dict(size=20), x=0, xanchor="left", y=0.97),
+        font={"family": FONT, "size": 14, "color": INK},
+        title={"font": {"size": 20}, "x": 0, "xanchor": "left", "y": 0.97},
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(AREA_COLOURS.values()),
-        xaxis=dict(gridcolor=GRID, linecolor=INK, ticks="outside", title_standoff=8),
-        yaxis=dict(gridcolor=GRID, linecolor=INK, ticks="outside", title_standoff=8),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
-        margin=dict(l=70, r=30, t=90, b=60),
-        hoverlabel=dict(font_family=FONT),
+        xaxis={"gridcolor": GRID, "linecolor": INK, "ticks": "outside", "title_standoff": 8},
+        yaxis={"gridcolor": GRID, "linecolor": INK, "ticks": "outside", "title_standoff": 8},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        margin={"l": 70, "r": 30, "t": 90, "b": 60},
+        hoverlabel={"font_family": FONT},
     )
 )
 pio.templates.default = "miun"
@@ -72,19 +72,19 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
             fig.add_scatter(
                 y=starts["code"], x=[s.isoformat() for s in starts["start_month"]], mode="markers",
                 name=name, legendgroup=area, showlegend=not len(spans),
-                marker=dict(
-                    color=AREA_COLOURS.get(area), size=14, line=dict(width=2, color=AREA_COLOURS.get(area)),
-                    symbol=["triangle-right" if d else "triangle-right-open" for d in starts["decided"]],
-                ),
+                marker={
+                    "color": AREA_COLOURS.get(area), "size": 14, "line": {"width": 2, "color": AREA_COLOURS.get(area)},
+                    "symbol": ["triangle-right" if d else "triangle-right-open" for d in starts["decided"]],
+                },
                 customdata=starts["start_text"],
                 hovertemplate="%{y}: " + t("chart.timeline.start_only", lang) + " %{customdata}<extra></extra>",
             )
     lo = date(int(dated["start_month"].min().year), 1, 1) if len(dated) else today
-    hi = max([month_end(e) for e in dated["end_month"].dropna()] + [s for s in dated["start_month"]], default=today)
+    hi = max([month_end(e) for e in dated["end_month"].dropna()] + list(dated["start_month"]), default=today)
     hi = date(hi.year + 1, 1, 1)
     if lo <= today <= hi:
         fig.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, yref="paper",
-                      line=dict(color=INK, width=2, dash="dot"))
+                      line={"color": INK, "width": 2, "dash": "dot"})
         fig.add_annotation(x=today.isoformat(), y=1, yref="paper", text=t("chart.today", lang, date=fmt_date(today, lang)),
                            showarrow=False, yanchor="bottom")
     else:
@@ -92,10 +92,10 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
                            text=t("chart.today_outside", lang, date=fmt_date(today, lang)))
     fig.update_layout(
         title=t("chart.timeline.title", lang), barmode="overlay", height=max(420, 24 * len(dated) + 160),
-        xaxis=dict(type="date", range=[lo.isoformat(), hi.isoformat()], title=t("chart.timeline.x", lang),
-                   dtick="M6", tickformat="%Y-%m"),
-        yaxis=dict(title=t("chart.timeline.y", lang), type="category", categoryorder="array",
-                   categoryarray=list(dated["code"])),
-        margin=dict(t=110),
+        xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "title": t("chart.timeline.x", lang),
+                   "dtick": "M6", "tickformat": "%Y-%m"},
+        yaxis={"title": t("chart.timeline.y", lang), "type": "category", "categoryorder": "array",
+                   "categoryarray": list(dated["code"])},
+        margin={"t": 110},
     )
     return fig

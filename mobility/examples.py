@@ -33,3 +33,18 @@ def remove_example_data(*, engine: Engine, actor: Actor) -> dict[str, int]:
                 removed[table.name] = n
         audit(session, actor, action="remove_example", entity="example", before=removed or None)
     return removed
+
+
+def seed_once(engine: Engine, name: str, seed) -> bool:
+    """Run ``seed(session)`` in one system transaction unless a seed called ``name`` ran before. True if it ran."""
+    from mobility.models import SeedMark
+    from mobility.service import SYSTEM, now
+
+    with engine.connect() as conn:
+        if conn.execute(select(SeedMark.name).where(SeedMark.name == name)).first():
+            return False
+    with write_transaction(engine, SYSTEM) as session:
+        seed(session)
+        session.add(SeedMark(name=name, at=now()))
+        audit(session, SYSTEM, action="seed_example", entity="example", key=name)
+    return True

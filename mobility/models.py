@@ -100,3 +100,9 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, max_length=120)
     at: datetime
+
+
+# Seeds that ran once, so that example data an editor removed does not come back on the next start
+class SeedMark(SQLModel, table=True):
+    name: str = Field(primary_key=True, max_length=80)
+    at: datetime

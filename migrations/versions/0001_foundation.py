@@ -48,6 +48,11 @@ def upgrade() -> None:
     with op.batch_alter_table('loginfailure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loginfailure_username'), ['username'], unique=False)
 
+    op.create_table('seedmark',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('plan',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -151,6 +156,7 @@ def downgrade() -> None:
 
     op.drop_table('area')
     op.drop_table('plan')
+    op.drop_table('seedmark')
     with op.batch_alter_table('loginfailure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loginfailure_username'))
 
