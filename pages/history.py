@@ -31,7 +31,7 @@ entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action,
 def readable(raw) -> str:
     if not isinstance(raw, str):
         return ""
-    return ", ".join(f"{k}: {v}" for k, v in json.loads(raw).items())
+    return ", ".join(f"{k}: {t(f'status.{v}') if k == 'status' else v}" for k, v in json.loads(raw).items())
 
 
 shown = entries.head(SHOWN)
