@@ -1,9 +1,10 @@
 """AppTest: every page in Swedish and English, as a viewer and as an editor, showing what a user would see."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from mobility.activities import activity_detail
-from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, texts
+from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, texts
 
 PAGES = ["overview", "history", "accounts"]
 
@@ -67,3 +68,20 @@ def test_login_with_a_local_account(app):
     at.sidebar.text_input[1].input(EDITOR_PASSWORD)
     next(b for b in at.sidebar.button if b.label == "Logga in").click().run()
     assert "Inloggad som **io.editor**" in texts(at)
+
+
+def test_single_sign_on_maps_the_university_email_to_a_role(engine):
+    """With [auth] configured, a signed-in IO address is an editor and gets the status form; others only read."""
+    def open_as(email):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x" * 32,
+                              "miun": {"client_id": "id", "client_secret": "s", "server_metadata_url": "http://idp"}}
+        at.secrets["roles"] = {"editors": ["io@miun.se"], "admins": []}
+        at.user = {"is_logged_in": True, "email": email}
+        return at.run()
+
+    editor = open_as("io@miun.se")
+    assert "Inloggad som **io@miun.se** (redigerare)" in texts(editor)
+    assert "Spara status" in [b.label for b in editor.button]
+    reader = open_as("student@miun.se")
+    assert "Spara status" not in [b.label for b in reader.button]

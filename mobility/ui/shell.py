@@ -131,7 +131,9 @@ def _login_box(actor: Actor, lang: str) -> None:
         return
     if sso_configured():
         if st.button(t("auth.login_sso", lang), icon=":material/login:"):
-            st.login(_secrets_section("auth").get("provider") or None)
+            # [auth.<provider>] names the provider; a flat [auth] section is the single default one.
+            providers = [k for k, v in _secrets_section("auth").items() if isinstance(v, dict)]
+            st.login(providers[0] if providers else None)
         return
     with st.expander(t("auth.login", lang), icon=":material/login:"):
         with st.form("login", border=False):
