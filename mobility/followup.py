@@ -7,7 +7,7 @@ its section with one line; the sections on audit entries work for any domain tha
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -97,7 +97,8 @@ def status_changes(engine: Engine, since: date, today: date) -> Section:
         select(StatusChange.changed_at, Activity.code, Activity.title_sv, Activity.title_en,
                StatusChange.previous_status, StatusChange.status, StatusChange.changed_by, StatusChange.comment)
         .join(Activity, Activity.id == StatusChange.activity_id)
-        .where(StatusChange.changed_at >= _local_start(since))
+        .where(StatusChange.changed_at >= _local_start(since),
+               StatusChange.changed_at < _local_start(today + timedelta(days=1)))
         .order_by(StatusChange.changed_at, StatusChange.id)
     )
     with Session(engine) as session:
@@ -122,7 +123,8 @@ def audit_section(key: str, *, entity: str, action: str | None = None, group: st
     """A section listing the audit entries of one entity (and action) since the date: who changed what, how."""
 
     def build(engine: Engine, since: date, today: date) -> Section:
-        entries = audit_entries(engine, entity=entity, action=action, since=since, limit=None).iloc[::-1]
+        entries = audit_entries(engine, entity=entity, action=action, since=since, until=today,
+                                limit=None).iloc[::-1]
         return Section(key, group, ["when", "who", "action", "item", "before", "after"], [
             (e.at, e.actor, label(f"action.{e.action}"), e.entity_key, _readable(e.before), _readable(e.after))
             for e in entries.itertuples()
@@ -146,7 +148,7 @@ def _add_months(month: date, n: int) -> date:
 
 
 def upcoming(engine: Engine, since: date, today: date) -> Section:
-    """Not closed, starting this month or in the next ``UPCOMING_MONTHS`` months."""
+    """Not closed, starting this month or in one of the next ``UPCOMING_MONTHS`` months."""
     this_month = today.replace(day=1)
     query = (
         select(Activity.code, Activity.title_sv, Activity.title_en, Activity.responsible, Activity.start_text,
