@@ -88,6 +88,11 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time(), TIMEZONE)
 
 
+def _until(today: date) -> date | None:
+    """The last day the report covers; None (up to now) when ``today`` is today, whichever clock is ahead."""
+    return None if today >= date.today() else today
+
+
 def _title(row) -> Localised:
     return Localised(row.title_sv, row.title_en)
 
@@ -97,10 +102,11 @@ def status_changes(engine: Engine, since: date, today: date) -> Section:
         select(StatusChange.changed_at, Activity.code, Activity.title_sv, Activity.title_en,
                StatusChange.previous_status, StatusChange.status, StatusChange.changed_by, StatusChange.comment)
         .join(Activity, Activity.id == StatusChange.activity_id)
-        .where(StatusChange.changed_at >= _local_start(since),
-               StatusChange.changed_at < _local_start(today + timedelta(days=1)))
+        .where(StatusChange.changed_at >= _local_start(since))
         .order_by(StatusChange.changed_at, StatusChange.id)
     )
+    if until := _until(today):
+        query = query.where(StatusChange.changed_at < _local_start(until + timedelta(days=1)))
     with Session(engine) as session:
         rows = session.execute(query).all()
     return Section("status_changes", "changed", ["when", "activity", "title", "from", "to", "who", "comment"], [
@@ -123,7 +129,7 @@ def audit_section(key: str, *, entity: str, action: str | None = None, group: st
     """A section listing the audit entries of one entity (and action) since the date: who changed what, how."""
 
     def build(engine: Engine, since: date, today: date) -> Section:
-        entries = audit_entries(engine, entity=entity, action=action, since=since, until=today,
+        entries = audit_entries(engine, entity=entity, action=action, since=since, until=_until(today),
                                 limit=None).iloc[::-1]
         return Section(key, group, ["when", "who", "action", "item", "before", "after"], [
             (e.at, e.actor, label(f"action.{e.action}"), e.entity_key, _readable(e.before), _readable(e.after))

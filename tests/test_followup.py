@@ -4,7 +4,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from docx import Document
@@ -209,3 +209,17 @@ def test_an_editor_records_a_meeting_on_the_page(app, engine):
     assert [m["notes"] for m in followup.meetings(engine)] == ["Uppföljning av B-området"]
     assert at_.toast[0].value == f"Mötet {date.today().isoformat()} är sparat."
     assert "Uppföljning av B-området" in at_.dataframe[-1].value.iloc[:, 1].tolist()  # the list of meetings
+
+
+def test_a_change_made_today_is_in_todays_report_whatever_the_server_clock(engine):
+    """At 00:30 in Stockholm a UTC server's date is still yesterday: that change is in the report for 'today'."""
+    server_today = date.today()
+    just_after_midnight = datetime.combine(server_today + timedelta(days=1), time(0, 30), TIMEZONE)
+    with Session(engine) as session, session.begin():
+        b3 = session.execute(select(Activity.id).where(Activity.code == "B3")).scalar()
+        session.add(StatusChange(activity_id=b3, status="ongoing", previous_status="planned", changed_by="io.editor",
+                                 changed_at=just_after_midnight))
+        add_audit(session, just_after_midnight, entity="spend", action="add_spend", key="B3")
+    data = followup.followup_report(engine, since=server_today, today=server_today)
+    assert [r[1] for r in section(data, "status_changes").rows] == ["B3"]
+    assert [r[3] for r in section(data, "spend").rows] == ["B3"]
