@@ -29,7 +29,9 @@ def meeting_label(choice: str) -> str:
     return f"{text} – {notes_of[choice][:60]}" if notes_of[choice] else text
 
 
-chosen = url_selectbox(t("followup.since"), choices, key="meeting", lang=lang, default=choices[0], container=left,
+# A link with only ?since=… means that date, not the last meeting.
+default = OTHER if "since" in st.query_params and "meeting" not in st.query_params else choices[0]
+chosen = url_selectbox(t("followup.since"), choices, key="meeting", lang=lang, default=default, container=left,
                        format_func=meeting_label)
 if chosen == OTHER:
     if len(choices) == 1:

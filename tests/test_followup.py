@@ -223,3 +223,11 @@ def test_a_change_made_today_is_in_todays_report_whatever_the_server_clock(engin
     data = followup.followup_report(engine, since=server_today, today=server_today)
     assert [r[1] for r in section(data, "status_changes").rows] == ["B3"]
     assert [r[3] for r in section(data, "spend").rows] == ["B3"]
+
+
+def test_a_link_with_a_date_reports_since_that_date(app, engine):
+    """?since=2026-01-10 opens the report from that date even when meetings exist."""
+    followup.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
+    at_ = app("followup", since="2026-01-10")
+    assert not at_.exception
+    assert "från och med 2026-01-10" in texts(at_) and "Januarimötet" not in texts(at_)
