@@ -15,6 +15,7 @@ from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.db import database_url, make_engine
 from mobility.examples import remove_example_data
+from mobility.i18n import DEFAULT_LANG, LANGS
 from mobility.plan import init_database, split_goals
 from mobility.service import SYSTEM, ValidationError
 
@@ -70,6 +71,54 @@ def cmd_remove_example(engine, args) -> int:
     return 0
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(kind):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+        return value
+
+    return parse
+
+
+def cmd_export_charts(engine, args) -> int:
+    from mobility import exports
+
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    for key in exports.CHARTS:
+        path = args.outdir / exports.chart_file_name(key, lang=args.lang, fmt=args.format)
+        path.write_bytes(exports.chart_image(engine, key, lang=args.lang, today=date.today(), fmt=args.format,
+                                             width=args.width, height=args.height, scale=args.scale))
+        print(path)
+    return 0
+
+
+def cmd_export(engine, args) -> int:
+    from mobility import exports
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise ValidationError(f"FILE: {args.file} must end in .xlsx")
+    args.file.write_bytes(exports.export_workbook(engine))
+    print(f"{args.file}: sheets {', '.join(exports.SHEETS)}")
+    return 0
+
+
+def cmd_report(engine, args) -> int:
+    from mobility import followup, report
+
+    data = followup.followup_report(engine, since=args.since, today=date.today())
+    args.out.write_bytes(report.render(data, args.format, args.lang))
+    print(args.out)
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
     from sqlalchemy.engine import make_url
@@ -92,6 +141,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("remove-example", help="remove every row marked as example data").set_defaults(
         run=cmd_remove_example
     )
+    # Exports and the follow-up report
+    p = sub.add_parser("export-charts", help="write every registered chart as an image file")
+    p.add_argument("outdir", type=Path)
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--format", choices=["png", "svg"], default="png")
+    p.add_argument("--width", type=_positive(int), default=None, help="in CSS pixels (default 1200)")
+    p.add_argument("--height", type=_positive(int), default=None, help="in CSS pixels (default: the chart's own)")
+    p.add_argument("--scale", type=_positive(float), default=2, help="PNG pixels per CSS pixel (default %(default)s)")
+    p.set_defaults(run=cmd_export_charts)
+    p = sub.add_parser("export", help="write every table (activities, audit, …) to one XLSX file, a sheet each")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_export)
+    p = sub.add_parser("report", help="the follow-up report: what changed since a date, what is late, what comes")
+    p.add_argument("--since", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(run=cmd_report)
     return parser
 
 

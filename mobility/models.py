@@ -106,3 +106,12 @@ class LoginFailure(SQLModel, table=True):
 class SeedMark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=80)
     at: datetime
+
+
+# Follow-up: the monthly follow-up meetings (avstämningsmöten), whose dates the "what changed since" report starts from
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    held_on: date = Field(unique=True)
+    notes: str = ""
+    recorded_by: str
+    recorded_at: datetime

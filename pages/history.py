@@ -6,6 +6,7 @@ from mobility.audit import audit_choices, audit_entries
 from mobility.i18n import fmt_datetime
 from mobility.ui import shell
 from mobility.ui.data import cached_query
+from mobility.ui.exports import table_downloads
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("history")
@@ -49,5 +50,4 @@ st.table(
     },
     hide_index=True,
 )
-st.download_button(t("common.download_csv"), entries.to_csv(index=False).encode("utf-8-sig"),
-                   file_name="andringslogg.csv", mime="text/csv", on_click="ignore")
+table_downloads(entries, stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)

@@ -2,10 +2,12 @@ import streamlit as st
 
 from mobility import activities
 from mobility.charts import plotly_config, timeline
+from mobility.exports import CHARTS
 from mobility.i18n import fmt_datetime, fmt_month, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
+from mobility.ui.exports import chart_downloads, table_downloads
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
 ctx = shell.page("overview")
@@ -36,9 +38,10 @@ st.caption(t("overview.not_decided_note"))
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
 figure = timeline(table, lang=lang, today=ctx.today, area_names=area_names)
-st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(f"tidsplan-mobilitetsplan-{lang}"),
+st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
                 alt=t("chart.timeline.title"))
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
+chart_downloads("timeline", figure, lang=lang, today=ctx.today)
 
 # Activity table ------------------------------------------------------------------------------------------------
 st.header(t("overview.table"), divider="gray")
@@ -76,6 +79,8 @@ st.dataframe(
     },
     hide_index=True, width="stretch", alt=t("overview.table"),
 )
+table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
+                sheet="activities", lang=lang)
 
 # One activity --------------------------------------------------------------------------------------------------
 st.header(t("overview.detail"), divider="gray")

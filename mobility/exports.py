@@ -1,0 +1,174 @@
+"""Exports: chart images (PNG/SVG, one or all as a ZIP) and data (XLSX/CSV), safe to open in a spreadsheet.
+
+Both are registries: a domain adds one ``ChartSpec`` to ``CHARTS`` or one loader to ``SHEETS`` and every export
+(the pages' download buttons, ``python -m mobility export-charts`` and ``export``) picks it up.
+"""
+
+import io
+import threading
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from sqlalchemy import Engine
+
+from mobility.activities import activity_table, area_summaries
+from mobility.audit import audit_entries
+from mobility.charts import timeline
+from mobility.i18n import local_time
+
+# Chart images ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    stems: dict[str, str]  # file name without extension, per language: {"sv": "tidsplan-…", "en": "timeline-…"}
+    build: Callable[[Engine, str, date], go.Figure]  # (engine, lang, today) -> figure
+
+    def file_stem(self, lang: str) -> str:
+        return self.stems.get(lang) or self.stems["sv"]
+
+
+def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
+    area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
+    return timeline(activity_table(engine, today), lang=lang, today=today, area_names=area_names)
+
+
+CHARTS: dict[str, ChartSpec] = {
+    "timeline": ChartSpec({"sv": "tidsplan-mobilitetsplan", "en": "timeline-mobility-plan"}, _timeline),
+}
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 675, 2
+
+_export_lock = threading.Lock()
+_server_started = False
+
+
+def _ensure_export_server() -> None:
+    """One long-lived Chromium for the whole process: a cold start costs seconds, a warm export a fraction."""
+    global _server_started
+    if not _server_started:
+        import kaleido
+
+        kaleido.start_sync_server(n=1, timeout=90, mathjax=False, silence_warnings=True)
+        _server_started = True
+
+
+def figure_image(fig: go.Figure, *, fmt: str = "png", width: int | None = None, height: int | None = None,
+                 scale: float = DEFAULT_SCALE) -> bytes:
+    """``fig`` as PNG or SVG of exactly width·scale × height·scale pixels (default: the figure's own height).
+
+    Calls are serialised: the export process is shared by every session of the app.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    width = int(width or DEFAULT_WIDTH)
+    height = int(height or fig.layout.height or DEFAULT_HEIGHT)
+    with _export_lock:
+        _ensure_export_server()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+
+
+def chart_image(engine: Engine, key: str, *, lang: str, today: date, fmt: str = "png", width: int | None = None,
+                height: int | None = None, scale: float = DEFAULT_SCALE) -> bytes:
+    """One registered chart, built from the database as it is now."""
+    return figure_image(CHARTS[key].build(engine, lang, today), fmt=fmt, width=width, height=height, scale=scale)
+
+
+def chart_file_name(key: str, *, lang: str, fmt: str) -> str:
+    return f"{CHARTS[key].file_stem(lang)}.{fmt}"
+
+
+def charts_zip(engine: Engine, *, lang: str, today: date, formats=("png", "svg"), width: int | None = None,
+               height: int | None = None, scale: float = DEFAULT_SCALE) -> bytes:
+    """Every registered chart in every format, one file each, in a ZIP."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for key, spec in CHARTS.items():
+            fig = spec.build(engine, lang, today)
+            for fmt in formats:
+                archive.writestr(chart_file_name(key, lang=lang, fmt=fmt),
+                                 figure_image(fig, fmt=fmt, width=width, height=height, scale=scale))
+    return buffer.getvalue()
+
+
+# Data -----------------------------------------------------------------------------------------------------------
+
+# Text a spreadsheet would run as a formula (or that hides one behind a tab or carriage return).
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix formula-like text with an apostrophe so a spreadsheet shows it instead of running it."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for a spreadsheet: formula-like text neutralised, times local and naive, lists joined."""
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[column] = values.dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(_cell).astype(object)
+    return out
+
+
+def _cell(value):
+    if isinstance(value, list | tuple | set):
+        value = ", ".join(str(v) for v in value)
+    if isinstance(value, datetime):
+        return local_time(value).replace(tzinfo=None)
+    return neutralise(value)
+
+
+def activities_sheet(engine: Engine) -> pd.DataFrame:
+    df = activity_table(engine, date.today())
+    return df.drop(columns=["version", "years"])
+
+
+def audit_sheet(engine: Engine) -> pd.DataFrame:
+    return audit_entries(engine, limit=None).iloc[::-1].reset_index(drop=True)  # oldest first, as a ledger
+
+
+# Sheet name (≤ 31 characters, Excel's limit) → loader. A domain adds its table here.
+SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
+    "activities": activities_sheet,
+    "audit": audit_sheet,
+}
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame, neutralised, with a frozen header row."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            neutralised(df).to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
+                sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    return buffer.getvalue()
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads å, ä and ö right; neutralised like every export."""
+    return neutralised(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def export_workbook(engine: Engine) -> bytes:
+    """Everything, one sheet per registered table."""
+    return to_xlsx({name: load(engine) for name, load in SHEETS.items()})

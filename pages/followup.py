@@ -1,0 +1,94 @@
+from datetime import date
+
+import streamlit as st
+
+from mobility import followup, report
+from mobility.i18n import fmt_date
+from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.ui import shell
+from mobility.ui.data import cached_query, engine
+from mobility.ui.widgets import url_selectbox
+
+ctx = shell.page("followup")
+lang, t = ctx.lang, ctx.t
+
+st.title(t("page.followup"))
+st.caption(t("followup.lead"))
+
+meetings = cached_query(followup.meetings)()
+OTHER = "other"
+choices = [m["held_on"].isoformat() for m in meetings if m["held_on"] <= ctx.today] + [OTHER]
+notes_of = {m["held_on"].isoformat(): m["notes"] for m in meetings}
+left, right = st.columns([2, 1])
+
+
+def meeting_label(choice: str) -> str:
+    if choice == OTHER:
+        return t("followup.since.other")
+    text = t("followup.since.meeting", date=fmt_date(date.fromisoformat(choice), lang))
+    return f"{text} – {notes_of[choice][:60]}" if notes_of[choice] else text
+
+
+# A link with only ?since=… means that date, not the last meeting.
+default = OTHER if "since" in st.query_params and "meeting" not in st.query_params else choices[0]
+chosen = url_selectbox(t("followup.since"), choices, key="meeting", lang=lang, default=default, container=left,
+                       format_func=meeting_label)
+if chosen == OTHER:
+    if len(choices) == 1:
+        st.info(t("followup.no_meetings"))
+    since = right.date_input(t("followup.since.date"), value=date(ctx.today.year, ctx.today.month, 1), key="since",
+                             bind="query-params", format="YYYY-MM-DD", max_value=ctx.today)
+else:
+    since = date.fromisoformat(chosen)
+
+if since is None or since > ctx.today:
+    st.warning(t("followup.bad_since"))
+    st.stop()
+
+data = cached_query(followup.followup_report)(since=since, today=ctx.today)
+st.markdown(f"**{report.dates_line(data, lang)}**")
+if data["meeting_notes"]:
+    st.markdown(f"*{t('followup.report.notes')}:* {data['meeting_notes']}")
+
+downloads = st.container(horizontal=True)
+for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"), ("md", ":material/notes:")):
+    downloads.download_button(
+        t(f"followup.download_{fmt}"), data=lambda fmt=fmt: report.render(data, fmt, lang),
+        file_name=report.file_name(data, fmt, lang), mime=report.MIME[fmt], on_click="ignore", icon=icon,
+        type="primary" if fmt == "pdf" else "secondary",
+    )
+
+for group, sections in report.grouped(data):
+    st.header(t(f"followup.group.{group}"), divider="gray")
+    for section in sections:
+        header, rows = report.table(section, lang)
+        st.subheader(f"{t(f'followup.section.{section.key}')} ({len(rows)})")
+        if rows:
+            st.dataframe([dict(zip(header, row, strict=True)) for row in rows], hide_index=True, width="stretch",
+                         alt=t(f"followup.section.{section.key}"))
+        else:
+            st.caption(t("followup.report.nothing"))
+
+st.header(t("followup.meetings"), divider="gray")
+if meetings:
+    st.dataframe(
+        {
+            t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in meetings],
+            t("followup.form.notes"): [m["notes"] for m in meetings],
+        },
+        hide_index=True, width="stretch", alt=t("followup.meetings"),
+    )
+if ctx.actor.can_edit:
+    with st.form("meeting", clear_on_submit=True):
+        st.markdown(f"**{t('followup.form.title')}**")
+        held_on = st.date_input(t("followup.form.date"), value=ctx.today, format="YYYY-MM-DD")
+        notes = st.text_area(t("followup.form.notes"), max_chars=followup.NOTES_MAX)
+        if st.form_submit_button(t("followup.form.save"), type="primary"):
+            try:
+                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes)
+            except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                shell.saved(t("followup.form.saved", date=fmt_date(held_on, lang)))
+else:
+    st.caption(t("auth.edit_hint"))

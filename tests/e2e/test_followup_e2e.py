@@ -1,0 +1,64 @@
+"""Chart images and the follow-up report in a real browser: what the prorektor and the meeting actually download."""
+
+import struct
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import assert_no_exception, login, open_page
+
+
+def png_size(path) -> tuple[int, int]:
+    data = open(path, "rb").read(24)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_modebar_saves_a_named_png_at_twice_the_size_without_a_logo(server, page, tmp_path):
+    """The camera button: 'tidsplan-mobilitetsplan.png', 2× the chart's on-screen pixels, no plotly logo."""
+    open_page(page, f"{server}/overview")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    box = chart.locator(".main-svg").first.bounding_box()
+    expect(chart.locator(".modebar-btn--logo")).to_have_count(0)
+    with page.expect_download() as download:
+        chart.get_by_role("button", name="Download plot as a PNG").click()
+    assert download.value.suggested_filename == "tidsplan-mobilitetsplan.png"
+    download.value.save_as(tmp_path / "modebar.png")
+    assert png_size(tmp_path / "modebar.png") == (round(box["width"]) * 2, round(box["height"]) * 2)
+
+
+def test_server_side_png_and_the_zip_download_from_the_overview(server, page, tmp_path):
+    """The server-made PNG has the size the caption promises; the ZIP arrives."""
+    open_page(page, f"{server}/overview?lang=en")
+    caption = page.get_by_text("The images are made on the server at")
+    expect(caption).to_be_visible()
+    width, height = (int(n) for n in caption.inner_text().split(" at ")[1].split(" pixels")[0].split(" × "))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG for print").click()
+    assert download.value.suggested_filename == "timeline-mobility-plan.png"
+    download.value.save_as(tmp_path / "server.png")
+    assert png_size(tmp_path / "server.png") == (width, height)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="All charts (ZIP)").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    assert_no_exception(page)
+
+
+def test_an_editor_records_a_meeting_and_downloads_the_report_as_pdf(server, page, tmp_path):
+    """Record today's meeting; the report since it is one click away on paper, with the dates printed."""
+    open_page(page, f"{server}/followup")
+    login(page)
+    page.get_by_label("Korta anteckningar").fill("Avstämning i webbläsaren")
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_text("är sparat")).to_be_visible()
+    open_page(page, f"{server}/followup")
+    expect(page.get_by_text("Avstämning i webbläsaren").first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner PDF").click()
+    assert download.value.suggested_filename.startswith("uppfoljning-")
+    download.value.save_as(tmp_path / "report.pdf")
+    text = PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
+    assert "Uppföljning av mobilitetsplanen" in text and "Avstämning i webbläsaren" in text
+    assert_no_exception(page)
