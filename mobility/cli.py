@@ -15,7 +15,7 @@ from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.db import database_url, make_engine
 from mobility.examples import remove_example_data
-from mobility.i18n import DEFAULT_LANG, LANGS
+from mobility.i18n import DEFAULT_LANG, LANGS, local_today
 from mobility.plan import init_database, split_goals
 from mobility.service import SYSTEM, ValidationError
 
@@ -47,7 +47,7 @@ def cmd_init(engine, args) -> int:
 
 
 def cmd_activities(engine, args) -> int:
-    rows = activities_json(engine, date.today())
+    rows = activities_json(engine, local_today())
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -94,7 +94,7 @@ def cmd_export_charts(engine, args) -> int:
     args.outdir.mkdir(parents=True, exist_ok=True)
     for key in exports.CHARTS:
         path = args.outdir / exports.chart_file_name(key, lang=args.lang, fmt=args.format)
-        path.write_bytes(exports.chart_image(engine, key, lang=args.lang, today=date.today(), fmt=args.format,
+        path.write_bytes(exports.chart_image(engine, key, lang=args.lang, today=local_today(), fmt=args.format,
                                              width=args.width, height=args.height, scale=args.scale))
         print(path)
     return 0
@@ -113,7 +113,7 @@ def cmd_export(engine, args) -> int:
 def cmd_report(engine, args) -> int:
     from mobility import followup, report
 
-    data = followup.followup_report(engine, since=args.since, today=date.today())
+    data = followup.followup_report(engine, since=args.since, today=local_today())
     args.out.write_bytes(report.render(data, args.format, args.lang))
     print(args.out)
     return 0

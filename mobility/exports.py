@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from mobility.activities import activity_table, area_summaries
 from mobility.audit import audit_entries
 from mobility.charts import timeline
-from mobility.i18n import local_time
+from mobility.i18n import local_time, local_today
 
 # Chart images ---------------------------------------------------------------------------------------------------
 
@@ -135,7 +135,7 @@ def _cell(value):
 
 
 def activities_sheet(engine: Engine) -> pd.DataFrame:
-    df = activity_table(engine, date.today())
+    df = activity_table(engine, local_today())
     return df.drop(columns=["version", "years"])
 
 

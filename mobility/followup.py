@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, t
+from mobility.i18n import TIMEZONE, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
 
@@ -90,7 +90,7 @@ def _local_start(day: date) -> datetime:
 
 def _until(today: date) -> date | None:
     """The last day the report covers; None (up to now) when ``today`` is today, whichever clock is ahead."""
-    return None if today >= date.today() else today
+    return None if today >= local_today() else today
 
 
 def _title(row) -> Localised:

@@ -93,5 +93,10 @@ def fmt_month(value: date | None, lang: str = DEFAULT_LANG) -> str:
     return _babel_date(value, "MMM y", locale=LOCALES[lang])
 
 
+def local_today() -> date:
+    """Today in Sweden: a UTC server is still on yesterday for the first hours after midnight here."""
+    return datetime.now(TIMEZONE).date()
+
+
 def local_time(value: datetime) -> datetime:
     return value.astimezone(TIMEZONE) if value.tzinfo else value

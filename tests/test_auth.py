@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 
 from mobility.auth import (
-    MAX_FAILURES, LoginThrottled, authenticate, hash_password, read_secrets, role_for_email, save_account,
+    MAX_FAILURES,
+    LoginThrottled,
+    authenticate,
+    hash_password,
+    read_secrets,
+    role_for_email,
+    save_account,
     verify_password,
 )
 from mobility.service import SYSTEM, VIEWER, NotAllowed, ValidationError, now

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from mobility import auth
-from mobility.i18n import DEFAULT_LANG, LANGS, t
+from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
 from mobility.service import VIEWER, Actor
 from mobility.ui.data import after_write, current_version, engine
 from mobility.ui.widgets import url_segmented
@@ -69,7 +69,7 @@ def page(key: str) -> PageContext:
                 st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
         st.divider()
         _login_box(actor, lang)
-    ctx = PageContext(key, lang, actor, date.today())
+    ctx = PageContext(key, lang, actor, local_today())
     show_pending_toast()
     if not _allowed(actor, spec.role):
         st.title(t(f"page.{key}", lang))
