@@ -13,12 +13,15 @@ STATUS_COLOURS = {"achieved": "#3c8d40", "on_track": "#00487a", "behind": "#e07b
 STATUS_ICONS = {"achieved": "✔", "on_track": "➜", "behind": "▲", "at_risk": "✖", "no_data": "–"}
 MIUN, NATIONAL, OUT, IN = "#00487a", "#8a96a3", "#00487a", "#e07b00"
 MIX_COLOURS = {"exchange": "#00487a", "fee_paying": "#e07b00", "no_fee": "#5a9a3c"}
+# Below the x-axis title, so the two never overlap.
+LEGEND = {"legend": {"y": -0.2, "yanchor": "top"}, "margin": {"b": 100}}
 
 
 def _x_axis(years, academic: bool, lang: str) -> dict:
     years = sorted(years)
     return {"title": t("targets.axis.academic" if academic else "targets.axis.calendar", lang), "tickmode": "array",
-            "tickvals": years, "ticktext": [year_label(y, academic) for y in years]}
+            "tickvals": years, "ticktext": [year_label(y, academic) for y in years],
+            "range": [years[0] - 0.6, years[-1] + 0.6] if years else None}
 
 
 def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, academic: bool = False,
@@ -37,12 +40,12 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
             x=[report["target_year"]], y=[report["target"]], mode="markers+text", name=t("targets.chart.target", lang),
             marker={"symbol": "star", "size": 16, "color": STATUS_COLOURS["achieved"]},
             text=[t("targets.chart.target_label", lang, value=fmt_number(report["target"], lang))],
-            textposition="top center", hovertemplate="%{y:.1f}<extra></extra>",
+            textposition="top left", hovertemplate="%{y:.1f}<extra></extra>",
         )
     fig.add_scatter(
         x=series["year"], y=series["value"], mode="lines+markers+text", name=t("targets.chart.actual", lang),
         line={"color": MIUN, "width": 3}, marker={"size": 9}, text=[fmt_int(v, lang) for v in series["value"]],
-        textposition="bottom right", hovertemplate="%{y}<extra></extra>",
+        textposition="bottom center", hovertemplate="%{y}<extra></extra>",
     )
     status = report["status"]
     fig.update_layout(
@@ -54,7 +57,7 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
             "showarrow": False, "font": {"color": STATUS_COLOURS[status], "size": 15},
             "text": f"{STATUS_ICONS[status]} {t(f'targets.status.{status}', lang)}",
         }],
-        height=420,
+        height=440, **LEGEND,
     )
     return fig
 
@@ -79,8 +82,8 @@ def balance_chart(balance: pd.DataFrame, *, lang: str, academic: bool = False, g
         xaxis=_x_axis(balance["year"], academic, lang),
         yaxis={"title": t("targets.axis.students", lang), "rangemode": "tozero"},
         yaxis2={"title": t("targets.balance.ratio_axis", lang), "overlaying": "y", "side": "right", "range": [0, top],
-                "showgrid": False},
-        margin={"r": 80},
+                "showgrid": False, "dtick": 0.25, "tickformat": ".2f"},
+        legend=LEGEND["legend"], margin={"r": 80, "b": 100},
     )
     return fig
 
@@ -100,7 +103,7 @@ def mix_chart(mix: pd.DataFrame, *, lang: str, academic: bool = False) -> go.Fig
         )
     fig.update_layout(title=t("targets.mix.title", lang), barmode="stack", height=420,
                       xaxis=_x_axis(mix["year"], academic, lang),
-                      yaxis={"title": t("targets.axis.students", lang), "rangemode": "tozero"})
+                      yaxis={"title": t("targets.axis.students", lang), "rangemode": "tozero"}, **LEGEND)
     return fig
 
 
@@ -120,5 +123,5 @@ def national_comparison_chart(comparison: pd.DataFrame, *, lang: str) -> go.Figu
     fig.add_hline(y=100, line={"color": INK, "width": 1})
     years = sorted(set(comparison["year"])) if len(comparison) else []
     fig.update_layout(title=t("targets.national.title", lang), height=440, xaxis=_x_axis(years, True, lang),
-                      yaxis={"title": t("targets.national.axis", lang)})
+                      yaxis={"title": t("targets.national.axis", lang)}, **LEGEND)
     return fig

@@ -189,9 +189,13 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         row = data.count(b"\n", 0, exc.start) + 1
+        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        names = [n.strip().lower() for n in header.split(delimiter)]
+        field = data[line_start:exc.start].count(delimiter.encode())
+        where = f"column {names[field]}" if row > 1 and field < len(names) else f"byte {exc.start - line_start + 1}"
         raise ValidationError(
-            f"row {row}, byte {exc.start - line_start + 1}: the file is not UTF-8 "
-            "(save it as 'CSV UTF-8' in Excel, or import the .xlsx file)"
+            f"row {row}, {where}: the file is not UTF-8 (save it as 'CSV UTF-8' in Excel, or import the .xlsx file)"
         ) from None
 
 
