@@ -17,6 +17,13 @@ MIX_COLOURS = {"exchange": "#00487a", "fee_paying": "#e07b00", "no_fee": "#5a9a3
 LEGEND = {"legend": {"y": -0.2, "yanchor": "top"}, "margin": {"b": 100}}
 
 
+def fmt_target(value: float | None, lang: str) -> str:
+    """125 stays 125; 127.5 keeps its decimal (reaching it takes 128)."""
+    if value is None:
+        return "–"
+    return fmt_int(value, lang) if float(value).is_integer() else fmt_number(value, lang)
+
+
 def _x_axis(years, academic: bool, lang: str) -> dict:
     years = sorted(years)
     return {"title": t("targets.axis.academic" if academic else "targets.axis.calendar", lang), "tickmode": "array",
@@ -39,7 +46,7 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
         fig.add_scatter(
             x=[report["target_year"]], y=[report["target"]], mode="markers+text", name=t("targets.chart.target", lang),
             marker={"symbol": "star", "size": 16, "color": STATUS_COLOURS["achieved"]},
-            text=[t("targets.chart.target_label", lang, value=fmt_number(report["target"], lang))],
+            text=[t("targets.chart.target_label", lang, value=fmt_target(report["target"], lang))],
             textposition="top left", hovertemplate="%{y:.1f}<extra></extra>",
         )
     fig.add_scatter(
@@ -51,7 +58,8 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
     fig.update_layout(
         title=t("targets.chart.title", lang, code=report["code"], name=name),
         xaxis=_x_axis(years, academic, lang),
-        yaxis={"title": unit or t("targets.axis.count", lang), "rangemode": "tozero"},
+        yaxis={"title": unit or t("targets.axis.count", lang),
+               "range": [0, 1.2 * max([1, report["target"] or 0, *series["value"]])]},
         annotations=[{
             "x": 1, "xref": "paper", "y": 1.02, "yref": "paper", "xanchor": "right", "yanchor": "bottom",
             "showarrow": False, "font": {"color": STATUS_COLOURS[status], "size": 15},

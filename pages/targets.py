@@ -5,6 +5,7 @@ from mobility.charts import plotly_config
 from mobility.charts_targets import (
     STATUS_ICONS,
     balance_chart,
+    fmt_target,
     mix_chart,
     national_comparison_chart,
     target_chart,
@@ -62,8 +63,7 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
         st.markdown(f":{STATUS_MARKS[status]}[**{STATUS_ICONS[status]} {t(f'targets.status.{status}')}**]")
         st.markdown(
             t("targets.headline", year=label, value=fmt_int(row["value"], lang),
-              target=fmt_int(row["target"], lang) if float(row["target"] or 0).is_integer() else
-              fmt_number(row["target"], lang),
+              target=fmt_target(row["target"], lang),
               target_year=targets.year_label(g.target_year, academic))
             + "  \n" + t("targets.headline.baseline", year=targets.year_label(g.baseline_year, academic),
                          value=fmt_int(row["baseline"], lang))
