@@ -295,6 +295,15 @@ def period_counts(engine: Engine, *, year: int, term: str, group: str, level: st
         return {(d, p): (c, s) for d, p, c, s in session.execute(query)}
 
 
+def period_breakdowns(engine: Engine, *, year: int, term: str, group: str) -> dict[tuple[str, str], int]:
+    """How many cells each (level, faculty) breakdown of one period holds, so the form can point to them."""
+    query = (select(MobilityCount.level, MobilityCount.faculty, func.count())
+             .where(MobilityCount.year == year, MobilityCount.term == term, MobilityCount.group == group)
+             .group_by(MobilityCount.level, MobilityCount.faculty))
+    with Session(engine) as session:
+        return {(lvl, fac): n for lvl, fac, n in session.execute(query)}
+
+
 def preview(engine: Engine, cells: list[Cell]) -> tuple[list[Change], SaveSummary]:
     """What saving ``cells`` would do: the changes before → after and a summary, without writing."""
     with Session(engine) as session:
@@ -386,6 +395,12 @@ def seed_example_counts(session: Session) -> None:
     stamp = now()
     session.add_all(MobilityCount(**dict(zip(KEY_COLUMNS, c.key, strict=True)), count=c.count, source="example",
                                   note=c.note, updated_by="system", updated_at=stamp) for c in cells)
+
+
+def latest_year(engine: Engine) -> int | None:
+    """The newest year with any count: where the entry form opens."""
+    with Session(engine) as session:
+        return session.execute(select(func.max(MobilityCount.year))).scalar()
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

@@ -41,7 +41,8 @@ grid_tab, import_tab, example_tab = st.tabs([t("counts.tab.grid"), t("counts.tab
 with grid_tab:
     years = list(range(ctx.today.year + 1, counts.MIN_YEAR + 9, -1))
     c1, c2, c3, c4, c5 = st.columns(5)
-    year = url_selectbox(t("counts.year"), years, key="c_year", lang=lang, default=ctx.today.year - 1, container=c1)
+    year = url_selectbox(t("counts.year"), years, key="c_year", lang=lang, container=c1,
+                         default=cached_query(counts.latest_year)() or ctx.today.year - 1)
     term = url_selectbox(t("counts.term"), counts.TERMS, key="c_term", lang=lang, default="VT", container=c2,
                          format_func=lambda v: t(f"counts.term.{v}"))
     group = url_selectbox(t("counts.group"), counts.GROUPS, key="c_group", lang=lang, default="student", container=c3,
@@ -76,6 +77,12 @@ with grid_tab:
         },
     )
     st.caption(t("counts.grid.help"))
+    others = {b: n for b, n in cached_query(counts.period_breakdowns)(year=year, term=term, group=group).items()
+              if b != (level, faculty)}
+    if others:
+        where = [f"{t(f'counts.level.{lvl}')} · {t(f'counts.faculty.{fac}')} ({n})"
+                 for (lvl, fac), n in sorted(others.items())]
+        st.caption(t("counts.grid.other_breakdowns", list=", ".join(where)))
     cells, expected, rows = [], {}, []
     for direction in counts.DIRECTIONS:
         for programme, new in zip(counts.PROGRAMMES, edited[direction].tolist(), strict=True):

@@ -37,6 +37,8 @@ data = cached_query(targets.targets_page)(academic=academic, faculty=faculty, pr
 if not data["years"]:
     st.info(t("targets.no_data"))
     st.stop()
+if st.query_params.get("t_year", "").isdigit() and int(st.query_params["t_year"]) not in data["years"]:
+    del st.query_params["t_year"]  # a year of the other basis (or filter) is not an error: show the latest instead
 year = url_selectbox(t("targets.filter.year"), data["years"], key="t_year", lang=lang, default=data["years"][-1],
                      container=f5, format_func=lambda y: targets.year_label(y, academic))
 report = targets.report_from_cube(data["cube"], year)

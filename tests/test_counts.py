@@ -323,3 +323,55 @@ def test_the_remove_example_button_needs_a_confirmation(app, engine):
     next(b for b in at.button if b.label == "Ta bort exempeldata").click().run()
     assert not at.exception and count_rows(engine) == {}
     assert "Det finns ingen exempeldata kvar." in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("page", ["counts", "targets"])
+def test_the_pages_open_for_an_editor_in_both_languages(app, page, lang):
+    """No exception box, a title, and the example badge in the page's language."""
+    at = app(page, lang=lang, actor=EDITOR, c_level="first", c_faculty="NMT")
+    assert not at.exception, at.exception
+    assert at.title and ("Exempeldata" if lang == "sv" else "Example data") in texts(at)
+
+
+def test_the_entry_form_opens_on_the_latest_year_and_points_to_other_breakdowns(app):
+    """With example data for 2014–2018 the grid opens on 2018 and says where that period's counts are."""
+    at = app("counts", actor=EDITOR)
+    assert next(s for s in at.selectbox if s.label == "År").value == 2018
+    assert "Grundnivå · NMT (" in texts(at)
+
+
+def test_emptying_a_cell_removes_it_and_logs_the_old_value(clean):
+    """A count can be withdrawn; the log keeps what it was."""
+    cell = Cell(2016, "VT", "staff", "out", "erasmus", count=4)
+    save_counts(engine=clean, actor=EDITOR, source="form", cells=[cell])
+    summary = save_counts(engine=clean, actor=EDITOR, source="form", cells=[Cell(*cell.key, count=None)])
+    assert summary.removed == 1 and counts_frame(clean).empty
+    entry = audit_entries(clean, entity="count").iloc[0]
+    assert '"count": 4' in entry["before"] and entry["after"] != entry["after"]  # NaN: no value after
+
+
+def test_a_bad_file_on_the_page_lists_its_errors_and_saves_nothing(app, engine):
+    """Upload, read the row errors, no import button, the database as it was."""
+    before = data_version(engine)
+    at = app("counts", actor=EDITOR)
+    at.file_uploader[0].upload("counts.csv", (HEADER + "2016,VT,student,ut,erasmus,,,3,\n").encode(), "text/csv")
+    at.run()
+    shown = texts(at)
+    assert "Filen kan inte importeras" in shown and "row 2, column direction" in shown
+    assert "Importera" not in [b.label for b in at.button] and data_version(engine) == before
+
+
+def test_a_good_file_on_the_page_is_previewed_then_imported(app, engine):
+    """The preview shows before → after; the import button saves it; a second look shows nothing left to do."""
+    at = app("counts", actor=EDITOR)
+    body = (HEADER + "2016,HT,teacher,out,erasmus,,NMT,30,\n2030,VT,staff,in,nordplus,,,2,\n").encode()
+    at.file_uploader[0].upload("counts.csv", body, "text/csv")
+    at.run()
+    assert "counts.csv: 2 rader – 1 nya, 1 ändrade, 0 oförändrade celler." in texts(at)
+    preview = at.dataframe[-1].value
+    assert list(preview.iloc[0])[1:] == [str(period_counts(engine, year=2016, term="HT", group="teacher",
+                                                           faculty="NMT")[("out", "erasmus")][0]), "30"]
+    next(b for b in at.button if b.label == "Importera").click().run()
+    assert not at.exception
+    assert period_counts(engine, year=2030, term="VT", group="staff") == {("in", "nordplus"): (2, "import")}
