@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select, tuple_, update
 from sqlmodel import Session
 
+from mobility.i18n import t
 from mobility.models import MobilityCount
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
 
@@ -96,50 +97,55 @@ class SaveSummary:
         return self.added + self.changed + self.removed
 
 
+def _say(lang: str, key: str, **values) -> str:
+    """Messages name the row and column in the reader's language (pages pass theirs; the CLI speaks English)."""
+    return t(f"counts.err.{key}", lang, **values)
+
+
 # Validation ------------------------------------------------------------------------------------------------------
 
-def _count_value(raw) -> int:
+def _count_value(raw, lang: str = "en") -> int:
     """A whole number 0–100 000 from a form or a file (Excel gives 12.0 for 12); ValueError names the problem."""
     if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
-        raise ValueError("a count is required")
+        raise ValueError(_say(lang, "required"))
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a whole number")
+        raise ValueError(_say(lang, "not_whole", value=repr(raw)))
     if isinstance(raw, float):
         if not raw.is_integer():
-            raise ValueError(f"{raw:g} is not a whole number")
+            raise ValueError(_say(lang, "not_whole", value=f"{raw:g}"))
         value = int(raw)
     elif isinstance(raw, int):
         value = raw
     else:
         text = str(raw).strip()
         if not text.lstrip("-").isdigit():
-            raise ValueError(f"{text!r} is not a whole number")
+            raise ValueError(_say(lang, "not_whole", value=repr(text)))
         value = int(text)
     if not 0 <= value <= MAX_COUNT:
-        raise ValueError(f"{value} is outside 0–{MAX_COUNT}")
+        raise ValueError(_say(lang, "out_of_range", value=value, max=MAX_COUNT))
     return value
 
 
-def _code(column: str, raw) -> str:
+def _code(column: str, raw, lang: str = "en") -> str:
     text = "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw).strip()
     allowed = _VOCABULARIES[column]
     by_fold = {a.casefold(): a for a in allowed}
     if text.casefold() not in by_fold:
-        shown = ", ".join(a or "(empty)" for a in allowed)
-        raise ValueError(f"{text!r} is not one of {shown}")
+        shown = ", ".join(a or _say(lang, "empty") for a in allowed)
+        raise ValueError(_say(lang, "not_one_of", value=repr(text), allowed=shown))
     return by_fold[text.casefold()]
 
 
-def _year(raw) -> int:
+def _year(raw, lang: str = "en") -> int:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = "" if raw is None else str(raw).strip()
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise ValueError(f"{text!r} is not a year {MIN_YEAR}–{MAX_YEAR}")
+        raise ValueError(_say(lang, "not_year", value=repr(text), min=MIN_YEAR, max=MAX_YEAR))
     return int(text)
 
 
-def validate_records(records: Iterable[dict], *, first_row: int = 2) -> list[Cell]:
+def validate_records(records: Iterable[dict], *, first_row: int = 2, lang: str = "en") -> list[Cell]:
     """Rows of raw values (column → value) → cells, or ValidationError naming every bad row and column."""
     problems, cells, seen = [], [], {}
     for n, record in enumerate(records, start=first_row):
@@ -147,20 +153,20 @@ def validate_records(records: Iterable[dict], *, first_row: int = 2) -> list[Cel
         for column in (*KEY_COLUMNS, "count"):
             try:
                 if column == "year":
-                    values[column] = _year(record.get(column))
+                    values[column] = _year(record.get(column), lang)
                 elif column == "count":
-                    values[column] = _count_value(record.get(column))
+                    values[column] = _count_value(record.get(column), lang)
                 else:
-                    values[column] = _code(column, record.get(column))
+                    values[column] = _code(column, record.get(column), lang)
             except ValueError as exc:
-                problems.append(f"row {n}, column {column}: {exc}")
+                problems.append(_say(lang, "at", row=n, column=column, problem=exc))
                 bad = True
         if bad:
             continue
         note = record.get("note")
         cell = Cell(**values, note="" if note is None or note != note else str(note).strip(), row=n)
         if cell.key in seen:
-            problems.append(f"row {n}: the cell {cell_label(cell.key)} is already set in row {seen[cell.key]}")
+            problems.append(_say(lang, "duplicate", row=n, cell=cell_label(cell.key), first=seen[cell.key]))
             continue
         seen[cell.key] = n
         cells.append(cell)
@@ -171,19 +177,19 @@ def validate_records(records: Iterable[dict], *, first_row: int = 2) -> list[Cel
 
 # Reading files ---------------------------------------------------------------------------------------------------
 
-def _check_header(header: list) -> list[str]:
+def _check_header(header: list, lang: str) -> list[str]:
     names = [("" if h is None else str(h)).strip().lower() for h in header]
-    problems = [f"row 1, column {c}: the column is missing" for c in REQUIRED_COLUMNS if c not in names]
-    problems += [f"row 1, column {n}: unknown column (expected {', '.join(FILE_COLUMNS)})"
+    problems = [_say(lang, "missing_column", column=c) for c in REQUIRED_COLUMNS if c not in names]
+    problems += [_say(lang, "unknown_column", column=n, expected=", ".join(FILE_COLUMNS))
                  for n in names if n and n not in FILE_COLUMNS]
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
-    problems += [f"row 1, column {n}: the column appears twice" for n in duplicated]
+    problems += [_say(lang, "twice_column", column=n) for n in duplicated]
     if problems:
         raise ValidationError(problems)
     return names
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, lang: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -193,46 +199,44 @@ def _decode(data: bytes) -> str:
         delimiter = ";" if header.count(";") > header.count(",") else ","
         names = [n.strip().lower() for n in header.split(delimiter)]
         field = data[line_start:exc.start].count(delimiter.encode())
-        where = f"column {names[field]}" if row > 1 and field < len(names) else f"byte {exc.start - line_start + 1}"
-        raise ValidationError(
-            f"row {row}, {where}: the file is not UTF-8 (save it as 'CSV UTF-8' in Excel, or import the .xlsx file)"
-        ) from None
+        column = names[field] if row > 1 and field < len(names) else f"{exc.start - line_start + 1} (byte)"
+        raise ValidationError(_say(lang, "not_utf8", row=row, column=column)) from None
 
 
-def read_csv(data: bytes) -> list[dict]:
+def read_csv(data: bytes, lang: str = "en") -> list[dict]:
     """UTF-8 with or without BOM, comma- or semicolon-separated."""
-    text = _decode(data)
+    text = _decode(data, lang)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise ValidationError("row 1: the file is empty (expected a header: " + ", ".join(FILE_COLUMNS) + ")")
+        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    names = _check_header(next(reader))
+    names = _check_header(next(reader), lang)
     records, problems = [], []
     for n, row in enumerate(reader, start=2):
         if not any(v.strip() for v in row):
             records.append(None)
             continue
         if len(row) > len(names):
-            problems.append(f"row {n}: {len(row)} values but the header has {len(names)} columns")
+            problems.append(_say(lang, "too_many_values", row=n, values=len(row), columns=len(names)))
         records.append(dict(zip(names, row, strict=False)))
     if problems:
         raise ValidationError(problems)
     return records
 
 
-def read_xlsx(data: bytes) -> list[dict]:
+def read_xlsx(data: bytes, lang: str = "en") -> list[dict]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(f"row 1: not a readable Excel file ({exc.__class__.__name__})") from None
+        raise ValidationError(_say(lang, "not_excel", error=exc.__class__.__name__)) from None
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = next(rows, None)
     if not header or not any(h is not None and str(h).strip() for h in header):
-        raise ValidationError("row 1: the file is empty (expected a header: " + ", ".join(FILE_COLUMNS) + ")")
-    names = _check_header(list(header))
+        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
+    names = _check_header(list(header), lang)
     records = []
     for row in rows:
         if not any(v is not None and str(v).strip() for v in row):
@@ -243,25 +247,25 @@ def read_xlsx(data: bytes) -> list[dict]:
     return records
 
 
-def read_counts_file(data: bytes, filename: str) -> list[Cell]:
+def read_counts_file(data: bytes, filename: str, *, lang: str = "en") -> list[Cell]:
     """A CSV or XLSX file → validated cells (row numbers as the spreadsheet shows them), or ValidationError."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".txt"):
-        raise ValidationError(f"{filename}: only .csv and .xlsx files can be imported")
-    records = read_xlsx(data) if suffix == ".xlsx" else read_csv(data)
+        raise ValidationError(_say(lang, "file_type", file=filename))
+    records = read_xlsx(data, lang) if suffix == ".xlsx" else read_csv(data, lang)
     numbered = [(n, r) for n, r in enumerate(records, start=2) if r is not None]
     if not numbered:
-        raise ValidationError("row 2: the file has a header but no rows")
+        raise ValidationError(_say(lang, "no_rows"))
     cells, problems = [], []
     for n, record in numbered:  # validate row by row to keep the file's own row numbers
         try:
-            cells += validate_records([record], first_row=n)
+            cells += validate_records([record], first_row=n, lang=lang)
         except ValidationError as exc:
             problems += exc.problems
     seen: dict[Key, int] = {}
     for c in cells:
         if c.key in seen:
-            problems.append(f"row {c.row}: the cell {cell_label(c.key)} is already set in row {seen[c.key]}")
+            problems.append(_say(lang, "duplicate", row=c.row, cell=cell_label(c.key), first=seen[c.key]))
         seen.setdefault(c.key, c.row)
     if problems:
         raise ValidationError(problems)
@@ -337,6 +341,7 @@ def _diff(cells: list[Cell], existing: dict[Key, MobilityCount]) -> tuple[list[C
 
 def save_counts(
     *, engine: Engine, actor: Actor, cells: list[Cell], source: str, expected: dict[Key, int | None] | None = None,
+    lang: str = "en",
 ) -> SaveSummary:
     """Set every cell in one transaction (all or nothing), auditing each change before → after.
 
@@ -349,9 +354,9 @@ def save_counts(
     for cell in cells:
         if cell.count is not None:
             try:
-                _count_value(cell.count)
+                _count_value(cell.count, lang)
             except ValueError as exc:
-                problems.append(f"{cell_label(cell.key)}: {exc}")
+                problems.append(_say(lang, "cell", cell=cell_label(cell.key), problem=exc))
     if problems:
         raise ValidationError(problems)
     action = "import_counts" if source == "import" else "set_count"
@@ -384,9 +389,10 @@ def save_counts(
     return summary
 
 
-def import_counts(*, engine: Engine, actor: Actor, data: bytes, filename: str) -> SaveSummary:
+def import_counts(*, engine: Engine, actor: Actor, data: bytes, filename: str, lang: str = "en") -> SaveSummary:
     """Read, validate and save a counts file: all or nothing."""
-    return save_counts(engine=engine, actor=actor, cells=read_counts_file(data, filename), source="import")
+    cells = read_counts_file(data, filename, lang=lang)
+    return save_counts(engine=engine, actor=actor, cells=cells, source="import", lang=lang)
 
 
 def seed_example_counts(session: Session) -> None:

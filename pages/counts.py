@@ -102,7 +102,7 @@ with grid_tab:
     if st.button(t("counts.grid.save"), type="primary", disabled=not cells, key="save-grid"):
         try:
             summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="form",
-                                         expected=expected)
+                                         expected=expected, lang=lang)
         except counts.CountConflict as exc:
             st.session_state.pop(drawn_key, None)
             show_conflict(exc)
@@ -130,7 +130,7 @@ with import_tab:
     upload = st.file_uploader(t("counts.import.file"), type=["csv", "xlsx"], key=upload_key)
     if upload is not None:
         try:
-            cells = counts.read_counts_file(upload.getvalue(), upload.name)
+            cells = counts.read_counts_file(upload.getvalue(), upload.name, lang=lang)
         except ValidationError as exc:
             st.error(t("counts.import.rejected") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
         else:
@@ -149,7 +149,8 @@ with import_tab:
                              width="stretch")
                 if st.button(t("counts.import.button"), type="primary", key="import"):
                     try:
-                        summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import")
+                        summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import",
+                                                     lang=lang)
                     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                         shell.show_write_error(exc, lang)
                     else:
