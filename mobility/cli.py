@@ -17,7 +17,7 @@ from mobility.db import database_url, make_engine
 from mobility.examples import remove_example_data
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today
 from mobility.plan import init_database, split_goals
-from mobility.service import SYSTEM, ValidationError
+from mobility.service import SYSTEM, Actor, ValidationError
 
 DEFAULT_SECRETS = Path(".streamlit") / "secrets.toml"
 
@@ -116,6 +116,38 @@ def cmd_report(engine, args) -> int:
     data = followup.followup_report(engine, since=args.since, today=local_today())
     args.out.write_bytes(report.render(data, args.format, args.lang))
     print(args.out)
+
+
+def cmd_import_counts(engine, args) -> int:
+    from mobility.counts import import_counts
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{args.file}: cannot read the file ({exc.strerror})") from None
+    summary = import_counts(engine=engine, actor=SYSTEM if args.actor is None else Actor(args.actor, "editor"),
+                            data=data, filename=args.file.name)
+    print(f"Imported {args.file.name}: {summary.added} new, {summary.changed} changed, "
+          f"{summary.unchanged} unchanged cells")
+    return 0
+
+
+def cmd_targets(engine, args) -> int:
+    from mobility.targets import targets_report
+
+    report = targets_report(engine, year=args.year, academic=args.academic, faculty=args.faculty,
+                            programme=args.programme, level=args.level)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(f"Year {report['year']} ({'academic' if args.academic else 'calendar'} year)")
+        for r in report["targets"]:
+            print(f"{r['code']}: {r['value']} vs target {r['target']} ({r['target_year']}; baseline {r['baseline']} "
+                  f"in {r['baseline_year']}), progress {r['progress_pct']} % of {r['expected_pct']} % expected: "
+                  f"{r['status']}")
+        b = report["balance"]
+        print(f"Balance: {b['outgoing']} out / {b['incoming']} in = {b['ratio']}")
+        print("Mix of incoming students: " + ", ".join(f"{k} {v}" for k, v in report["composition"].items()))
     return 0
 
 
@@ -159,6 +191,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(run=cmd_report)
+
+
+    # Mobility counts and targets (goals A, B, D)
+    from mobility.counts import FACULTIES, LEVELS, PROGRAMMES
+
+    p = sub.add_parser("import-counts", help="import mobility counts from a CSV or XLSX file (all or nothing)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--actor", help="name recorded in the change log (default: system)")
+    p.set_defaults(run=cmd_import_counts)
+    p = sub.add_parser("targets", help="where targets A and B, the balance and the mix stand")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--year", type=int, help="default: the latest year with data")
+    p.add_argument("--academic", action="store_true", help="academic years (HT + VT) instead of calendar years")
+    p.add_argument("--faculty", choices=[f for f in FACULTIES if f])
+    p.add_argument("--programme", choices=PROGRAMMES)
+    p.add_argument("--level", choices=[v for v in LEVELS if v])
+    p.set_defaults(run=cmd_targets)
     return parser
 
 

@@ -17,9 +17,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from sqlalchemy import Engine
 
+from mobility import targets
 from mobility.activities import activity_table, area_summaries
 from mobility.audit import audit_entries
-from mobility.charts import timeline
+from mobility.charts import mark_example, timeline
+from mobility.charts_targets import balance_chart, mix_chart, target_chart
+from mobility.counts import counts_frame
 from mobility.i18n import local_time, local_today
 
 # Chart images ---------------------------------------------------------------------------------------------------
@@ -39,8 +42,35 @@ def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
     return timeline(activity_table(engine, today), lang=lang, today=today, area_names=area_names)
 
 
+def _target(code: str) -> Callable[[Engine, str, date], go.Figure]:
+    def build(engine: Engine, lang: str, today: date) -> go.Figure:
+        data = targets.targets_page(engine)
+        row = next(r for r in targets.report_from_cube(data["cube"])["targets"] if r["code"] == code)
+        figure = target_chart(data["series"][code], row, name=targets.goal(code).name[lang], lang=lang)
+        return mark_example(figure, lang) if data["examples"] else figure
+
+    return build
+
+
+def _balance(engine: Engine, lang: str, today: date) -> go.Figure:
+    data = targets.targets_page(engine)
+    figure = balance_chart(data["balance"], lang=lang, goal_ratio=targets.plan_goals()["balance"]["goal_ratio"])
+    return mark_example(figure, lang) if data["examples"] else figure
+
+
+def _mix(engine: Engine, lang: str, today: date) -> go.Figure:
+    data = targets.targets_page(engine)
+    figure = mix_chart(data["composition"], lang=lang)
+    return mark_example(figure, lang) if data["examples"] else figure
+
+
 CHARTS: dict[str, ChartSpec] = {
     "timeline": ChartSpec({"sv": "tidsplan-mobilitetsplan", "en": "timeline-mobility-plan"}, _timeline),
+    "target_a": ChartSpec({"sv": "utresande-studenter-mal-a", "en": "outgoing-students-target-a"}, _target("A")),
+    "target_b": ChartSpec({"sv": "erasmus-lararmobilitet-mal-b", "en": "erasmus-teacher-mobility-target-b"},
+                          _target("B")),
+    "balance": ChartSpec({"sv": "balans-in-och-utresande", "en": "balance-incoming-outgoing"}, _balance),
+    "mix": ChartSpec({"sv": "sammansattning-internationella-studenter", "en": "mix-international-students"}, _mix),
 }
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -146,6 +176,7 @@ def audit_sheet(engine: Engine) -> pd.DataFrame:
 # Sheet name (≤ 31 characters, Excel's limit) → loader. A domain adds its table here.
 SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "activities": activities_sheet,
+    "counts": counts_frame,
     "audit": audit_sheet,
 }
 

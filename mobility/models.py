@@ -115,3 +115,23 @@ class Meeting(SQLModel, table=True):
     notes: str = ""
     recorded_by: str
     recorded_at: datetime
+
+
+# Mobility counts: one aggregate number (never persons) per cell; empty term/level/faculty = not broken down
+class MobilityCount(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("year", "term", "group", "direction", "programme", "level", "faculty", name="uq_count_cell"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    term: str = Field(default="", max_length=2)  # VT, HT or "" = the whole calendar year
+    group: str = Field(max_length=20, index=True)
+    direction: str = Field(max_length=3)
+    programme: str = Field(max_length=30)
+    level: str = Field(default="", max_length=10)
+    faculty: str = Field(default="", max_length=10)
+    count: int
+    source: str = Field(default="form", max_length=10)
+    note: str = ""
+    updated_by: str = ""
+    updated_at: datetime | None = None

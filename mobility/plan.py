@@ -143,8 +143,11 @@ def seed_plan(engine: Engine, path: Path) -> bool:
 
 def init_database(engine: Engine) -> None:
     """Start-up: migrate, then seed every plan file that is not in the database yet (idempotent)."""
+    from mobility.counts import seed_example_counts
     from mobility.db import migrate
+    from mobility.examples import seed_once
 
     migrate(engine)
     for path in PLAN_FILES:
         seed_plan(engine, path)
+    seed_once(engine, "example_counts", seed_example_counts)

@@ -28,7 +28,9 @@ class PageSpec:
 # The app's pages in menu order. A domain adds its page here.
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
+    PageSpec("targets", "pages/targets.py", ":material/flag:"),
     PageSpec("followup", "pages/followup.py", ":material/event_note:"),
+    PageSpec("counts", "pages/counts.py", ":material/edit_note:", role="editor"),
     PageSpec("history", "pages/history.py", ":material/history:"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
 ]

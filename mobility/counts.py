@@ -1,0 +1,423 @@
+"""Mobility counts: aggregate numbers per cell, entered in a grid or imported from CSV/XLSX.
+
+A cell is (year, term, group, direction, programme, level, faculty); an empty term is the whole calendar year and an
+empty level or faculty means "not broken down". A row *sets* its cell, so saving the same figures twice changes
+nothing, and every change is audited before → after.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, select, tuple_, update
+from sqlmodel import Session
+
+from mobility.i18n import t
+from mobility.models import MobilityCount
+from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+
+TERMS = ("VT", "HT", "")
+GROUPS = ("student", "teacher", "staff")
+DIRECTIONS = ("in", "out")
+PROGRAMMES = ("erasmus", "nordplus", "bilateral", "linnaeus_palme", "mfs", "other_exchange",
+              "freemover_fee", "freemover_no_fee", "other")
+EXCHANGE_PROGRAMMES = ("erasmus", "nordplus", "bilateral", "linnaeus_palme", "mfs", "other_exchange")
+LEVELS = ("first", "second", "third", "")
+FACULTIES = ("NMT", "HUV", "central", "")
+SOURCES = ("example", "form", "import")
+MAX_COUNT = 100_000
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+KEY_COLUMNS = ("year", "term", "group", "direction", "programme", "level", "faculty")
+FILE_COLUMNS = (*KEY_COLUMNS, "count", "note")
+REQUIRED_COLUMNS = ("year", "term", "group", "direction", "programme", "count")
+_VOCABULARIES = {"term": TERMS, "group": GROUPS, "direction": DIRECTIONS, "programme": PROGRAMMES,
+                 "level": LEVELS, "faculty": FACULTIES}
+DATA = Path(__file__).resolve().parents[1] / "data"
+EXAMPLE_FILE = DATA / "example_counts.csv"
+
+Key = tuple[int, str, str, str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell's new value; ``count=None`` removes the cell."""
+
+    year: int
+    term: str
+    group: str
+    direction: str
+    programme: str
+    level: str = ""
+    faculty: str = ""
+    count: int | None = 0
+    note: str = ""
+    row: int | None = None  # the file row it came from, for messages
+
+    @property
+    def key(self) -> Key:
+        return (self.year, self.term, self.group, self.direction, self.programme, self.level, self.faculty)
+
+
+def cell_label(key: Key) -> str:
+    """``2016 HT student out erasmus first NMT`` – how a cell is named in messages and in the audit log."""
+    return " ".join(str(part) for part in key if part != "")
+
+
+@dataclass
+class Change:
+    key: Key
+    before: int | None
+    after: int | None
+    before_source: str | None = None
+
+
+@dataclass
+class CountConflict(ConcurrentEditError):
+    """Someone else saved some of the same cells after the form was drawn: (key, value the form saw, value now)."""
+
+    conflicts: list[tuple[Key, int | None, int | None]] = field(default_factory=list)
+
+    def __post_init__(self):
+        super().__init__("; ".join(f"{cell_label(k)}: {a} → {b}" for k, a, b in self.conflicts))
+
+
+@dataclass(frozen=True)
+class SaveSummary:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.added + self.changed + self.removed
+
+
+def _say(lang: str, key: str, **values) -> str:
+    """Messages name the row and column in the reader's language (pages pass theirs; the CLI speaks English)."""
+    return t(f"counts.err.{key}", lang, **values)
+
+
+# Validation ------------------------------------------------------------------------------------------------------
+
+def _count_value(raw, lang: str = "en") -> int:
+    """A whole number 0–100 000 from a form or a file (Excel gives 12.0 for 12); ValueError names the problem."""
+    if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
+        raise ValueError(_say(lang, "required"))
+    if isinstance(raw, bool):
+        raise ValueError(_say(lang, "not_whole", value=repr(raw)))
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise ValueError(_say(lang, "not_whole", value=f"{raw:g}"))
+        value = int(raw)
+    elif isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if not text.lstrip("-").isdigit():
+            raise ValueError(_say(lang, "not_whole", value=repr(text)))
+        value = int(text)
+    if not 0 <= value <= MAX_COUNT:
+        raise ValueError(_say(lang, "out_of_range", value=value, max=MAX_COUNT))
+    return value
+
+
+def _code(column: str, raw, lang: str = "en") -> str:
+    text = "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw).strip()
+    allowed = _VOCABULARIES[column]
+    by_fold = {a.casefold(): a for a in allowed}
+    if text.casefold() not in by_fold:
+        shown = ", ".join(a or _say(lang, "empty") for a in allowed)
+        raise ValueError(_say(lang, "not_one_of", value=repr(text), allowed=shown))
+    return by_fold[text.casefold()]
+
+
+def _year(raw, lang: str = "en") -> int:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = "" if raw is None else str(raw).strip()
+    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise ValueError(_say(lang, "not_year", value=repr(text), min=MIN_YEAR, max=MAX_YEAR))
+    return int(text)
+
+
+def validate_records(records: Iterable[dict], *, first_row: int = 2, lang: str = "en") -> list[Cell]:
+    """Rows of raw values (column → value) → cells, or ValidationError naming every bad row and column."""
+    problems, cells, seen = [], [], {}
+    for n, record in enumerate(records, start=first_row):
+        values, bad = {}, False
+        for column in (*KEY_COLUMNS, "count"):
+            try:
+                if column == "year":
+                    values[column] = _year(record.get(column), lang)
+                elif column == "count":
+                    values[column] = _count_value(record.get(column), lang)
+                else:
+                    values[column] = _code(column, record.get(column), lang)
+            except ValueError as exc:
+                problems.append(_say(lang, "at", row=n, column=column, problem=exc))
+                bad = True
+        if bad:
+            continue
+        note = record.get("note")
+        cell = Cell(**values, note="" if note is None or note != note else str(note).strip(), row=n)
+        if cell.key in seen:
+            problems.append(_say(lang, "duplicate", row=n, cell=cell_label(cell.key), first=seen[cell.key]))
+            continue
+        seen[cell.key] = n
+        cells.append(cell)
+    if problems:
+        raise ValidationError(problems)
+    return cells
+
+
+# Reading files ---------------------------------------------------------------------------------------------------
+
+def _check_header(header: list, lang: str) -> list[str]:
+    names = [("" if h is None else str(h)).strip().lower() for h in header]
+    problems = [_say(lang, "missing_column", column=c) for c in REQUIRED_COLUMNS if c not in names]
+    problems += [_say(lang, "unknown_column", column=n, expected=", ".join(FILE_COLUMNS))
+                 for n in names if n and n not in FILE_COLUMNS]
+    duplicated = sorted({n for n in names if n and names.count(n) > 1})
+    problems += [_say(lang, "twice_column", column=n) for n in duplicated]
+    if problems:
+        raise ValidationError(problems)
+    return names
+
+
+def _decode(data: bytes, lang: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        row = data.count(b"\n", 0, exc.start) + 1
+        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        names = [n.strip().lower() for n in header.split(delimiter)]
+        field = data[line_start:exc.start].count(delimiter.encode())
+        column = names[field] if row > 1 and field < len(names) else f"{exc.start - line_start + 1} (byte)"
+        raise ValidationError(_say(lang, "not_utf8", row=row, column=column)) from None
+
+
+def read_csv(data: bytes, lang: str = "en") -> list[dict]:
+    """UTF-8 with or without BOM, comma- or semicolon-separated."""
+    text = _decode(data, lang)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    names = _check_header(next(reader), lang)
+    records, problems = [], []
+    for n, row in enumerate(reader, start=2):
+        if not any(v.strip() for v in row):
+            records.append(None)
+            continue
+        if len(row) > len(names):
+            problems.append(_say(lang, "too_many_values", row=n, values=len(row), columns=len(names)))
+        records.append(dict(zip(names, row, strict=False)))
+    if problems:
+        raise ValidationError(problems)
+    return records
+
+
+def read_xlsx(data: bytes, lang: str = "en") -> list[dict]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationError(_say(lang, "not_excel", error=exc.__class__.__name__)) from None
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header or not any(h is not None and str(h).strip() for h in header):
+        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
+    names = _check_header(list(header), lang)
+    records = []
+    for row in rows:
+        if not any(v is not None and str(v).strip() for v in row):
+            records.append(None)
+            continue
+        records.append(dict(zip(names, row, strict=False)))
+    book.close()
+    return records
+
+
+def read_counts_file(data: bytes, filename: str, *, lang: str = "en") -> list[Cell]:
+    """A CSV or XLSX file → validated cells (row numbers as the spreadsheet shows them), or ValidationError."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
+        raise ValidationError(_say(lang, "file_type", file=filename))
+    records = read_xlsx(data, lang) if suffix == ".xlsx" else read_csv(data, lang)
+    numbered = [(n, r) for n, r in enumerate(records, start=2) if r is not None]
+    if not numbered:
+        raise ValidationError(_say(lang, "no_rows"))
+    cells, problems = [], []
+    for n, record in numbered:  # validate row by row to keep the file's own row numbers
+        try:
+            cells += validate_records([record], first_row=n, lang=lang)
+        except ValidationError as exc:
+            problems += exc.problems
+    seen: dict[Key, int] = {}
+    for c in cells:
+        if c.key in seen:
+            problems.append(_say(lang, "duplicate", row=c.row, cell=cell_label(c.key), first=seen[c.key]))
+        seen.setdefault(c.key, c.row)
+    if problems:
+        raise ValidationError(problems)
+    return cells
+
+
+def template_csv() -> bytes:
+    """Header only, semicolon-separated with a BOM, so Swedish Excel opens it in columns."""
+    return ("\ufeff" + ";".join(FILE_COLUMNS) + "\r\n").encode("utf-8")
+
+
+# Reading the store -----------------------------------------------------------------------------------------------
+
+def _existing(session: Session, keys: list[Key]) -> dict[Key, MobilityCount]:
+    columns = [getattr(MobilityCount, c) for c in KEY_COLUMNS]
+    found = {}
+    for i in range(0, len(keys), 500):  # keep the IN list well below every database's parameter limit
+        chunk = keys[i:i + 500]
+        for row in session.execute(select(MobilityCount).where(tuple_(*columns).in_(chunk))).scalars():
+            found[tuple(getattr(row, c) for c in KEY_COLUMNS)] = row
+    return found
+
+
+def period_counts(engine: Engine, *, year: int, term: str, group: str, level: str = "", faculty: str = "") -> dict:
+    """The stored cells of one period and breakdown: {(direction, programme): (count, source)}."""
+    query = select(MobilityCount.direction, MobilityCount.programme, MobilityCount.count, MobilityCount.source).where(
+        MobilityCount.year == year, MobilityCount.term == term, MobilityCount.group == group,
+        MobilityCount.level == level, MobilityCount.faculty == faculty,
+    )
+    with Session(engine) as session:
+        return {(d, p): (c, s) for d, p, c, s in session.execute(query)}
+
+
+def period_breakdowns(engine: Engine, *, year: int, term: str, group: str) -> dict[tuple[str, str], int]:
+    """How many cells each (level, faculty) breakdown of one period holds, so the form can point to them."""
+    query = (select(MobilityCount.level, MobilityCount.faculty, func.count())
+             .where(MobilityCount.year == year, MobilityCount.term == term, MobilityCount.group == group)
+             .group_by(MobilityCount.level, MobilityCount.faculty))
+    with Session(engine) as session:
+        return {(lvl, fac): n for lvl, fac, n in session.execute(query)}
+
+
+def preview(engine: Engine, cells: list[Cell]) -> tuple[list[Change], SaveSummary]:
+    """What saving ``cells`` would do: the changes before → after and a summary, without writing."""
+    with Session(engine) as session:
+        existing = _existing(session, [c.key for c in cells])
+    return _diff(cells, existing)
+
+
+def _diff(cells: list[Cell], existing: dict[Key, MobilityCount]) -> tuple[list[Change], SaveSummary]:
+    changes, added, changed, removed, unchanged = [], 0, 0, 0, 0
+    for cell in cells:
+        row = existing.get(cell.key)
+        before = row.count if row else None
+        # An example cell that IO confirms with the same figure becomes real data: that is a change too.
+        if before == cell.count and (row is None or row.source != "example"):
+            unchanged += 1
+            continue
+        if before is None and cell.count is None:
+            unchanged += 1
+            continue
+        changes.append(Change(cell.key, before, cell.count, row.source if row else None))
+        if before is None:
+            added += 1
+        elif cell.count is None:
+            removed += 1
+        else:
+            changed += 1
+    return changes, SaveSummary(added, changed, removed, unchanged)
+
+
+# Writing ---------------------------------------------------------------------------------------------------------
+
+def save_counts(
+    *, engine: Engine, actor: Actor, cells: list[Cell], source: str, expected: dict[Key, int | None] | None = None,
+    lang: str = "en",
+) -> SaveSummary:
+    """Set every cell in one transaction (all or nothing), auditing each change before → after.
+
+    ``expected`` holds the values a form showed; if any stored value differs now, nothing is written and
+    CountConflict lists both values.
+    """
+    if source not in ("form", "import"):
+        raise ValueError(f"source {source!r}: example data is seeded, not saved")
+    problems = []
+    for cell in cells:
+        if cell.count is not None:
+            try:
+                _count_value(cell.count, lang)
+            except ValueError as exc:
+                problems.append(_say(lang, "cell", cell=cell_label(cell.key), problem=exc))
+    if problems:
+        raise ValidationError(problems)
+    action = "import_counts" if source == "import" else "set_count"
+    with write_transaction(engine, actor) as session:
+        existing = _existing(session, [c.key for c in cells])
+        if expected is not None:
+            conflicts = [(k, v, existing[k].count if k in existing else None) for k, v in expected.items()
+                         if (existing[k].count if k in existing else None) != v]
+            if conflicts:
+                raise CountConflict(conflicts=conflicts)
+        changes, summary = _diff(cells, existing)
+        by_key = {c.key: c for c in cells}
+        stamp = now()
+        new_rows = []
+        for change in changes:
+            cell, row = by_key[change.key], existing.get(change.key)
+            if change.after is None:
+                session.execute(delete(MobilityCount).where(MobilityCount.id == row.id))
+            elif row is None:
+                new_rows.append(MobilityCount(**dict(zip(KEY_COLUMNS, cell.key, strict=True)), count=cell.count,
+                                              source=source, note=cell.note, updated_by=actor.name, updated_at=stamp))
+            else:
+                session.execute(update(MobilityCount).where(MobilityCount.id == row.id).values(
+                    count=cell.count, source=source, note=cell.note or row.note, updated_by=actor.name,
+                    updated_at=stamp))
+            audit(session, actor, action=action, entity="count", key=cell_label(change.key),
+                  before=None if change.before is None else {"count": change.before, "source": change.before_source},
+                  after=None if change.after is None else {"count": change.after, "source": source})
+        session.add_all(new_rows)
+    return summary
+
+
+def import_counts(*, engine: Engine, actor: Actor, data: bytes, filename: str, lang: str = "en") -> SaveSummary:
+    """Read, validate and save a counts file: all or nothing."""
+    cells = read_counts_file(data, filename, lang=lang)
+    return save_counts(engine=engine, actor=actor, cells=cells, source="import", lang=lang)
+
+
+def seed_example_counts(session: Session) -> None:
+    """The shipped example counts, marked ``source = example`` (run once by ``seed_once``)."""
+    cells = read_counts_file(EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
+    stamp = now()
+    session.add_all(MobilityCount(**dict(zip(KEY_COLUMNS, c.key, strict=True)), count=c.count, source="example",
+                                  note=c.note, updated_by="system", updated_at=stamp) for c in cells)
+
+
+def latest_year(engine: Engine) -> int | None:
+    """The newest year with any count: where the entry form opens."""
+    with Session(engine) as session:
+        return session.execute(select(func.max(MobilityCount.year))).scalar()
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    """How many cells each source holds."""
+    with Session(engine) as session:
+        return dict(session.execute(select(MobilityCount.source, func.count()).group_by(MobilityCount.source)).all())
+
+
+def counts_frame(engine: Engine) -> pd.DataFrame:
+    """Every cell (for export and tests; pages aggregate in SQL instead)."""
+    columns = [*KEY_COLUMNS, "count", "source", "note"]
+    with Session(engine) as session:
+        rows = session.execute(select(*(getattr(MobilityCount, c) for c in columns))).all()
+    return pd.DataFrame(rows, columns=columns)

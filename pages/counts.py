@@ -1,0 +1,177 @@
+import pandas as pd
+import streamlit as st
+
+from mobility import counts
+from mobility.examples import remove_example_data
+from mobility.i18n import fmt_int
+from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.ui import shell
+from mobility.ui.data import cached_query, engine
+from mobility.ui.widgets import url_selectbox
+
+ctx = shell.page("counts")
+lang, t = ctx.lang, ctx.t
+PREVIEW_ROWS = 500
+
+
+def cell_text(key: counts.Key) -> str:
+    year, term, group, direction, programme, level, faculty = key
+    parts = [str(year), t(f"counts.term.{term}"), t(f"counts.group.{group}"), t(f"counts.direction.{direction}"),
+             t(f"counts.programme.{programme}"), t(f"counts.level.{level}") if level else "",
+             t(f"counts.faculty.{faculty}") if faculty else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def number(value) -> str:
+    return "–" if value is None else fmt_int(value, lang)
+
+
+def show_conflict(exc: counts.CountConflict) -> None:
+    st.error(t("counts.conflict"))
+    st.dataframe({t("counts.col.cell"): [cell_text(k) for k, _, _ in exc.conflicts],
+                  t("counts.col.yours"): [number(v) for _, v, _ in exc.conflicts],
+                  t("counts.col.now"): [number(v) for _, _, v in exc.conflicts]}, hide_index=True, width="stretch")
+
+
+st.title(t("counts.title"))
+st.caption(t("counts.lead"))
+grid_tab, import_tab, example_tab = st.tabs([t("counts.tab.grid"), t("counts.tab.import"), t("counts.tab.example")])
+
+# Entry grid: programmes × direction for one period, group and breakdown ---------------------------------------
+with grid_tab:
+    years = list(range(ctx.today.year + 1, counts.MIN_YEAR + 9, -1))
+    c1, c2, c3, c4, c5 = st.columns(5)
+    year = url_selectbox(t("counts.year"), years, key="c_year", lang=lang, container=c1,
+                         default=cached_query(counts.latest_year)() or ctx.today.year - 1)
+    term = url_selectbox(t("counts.term"), counts.TERMS, key="c_term", lang=lang, default="VT", container=c2,
+                         format_func=lambda v: t(f"counts.term.{v}"))
+    group = url_selectbox(t("counts.group"), counts.GROUPS, key="c_group", lang=lang, default="student", container=c3,
+                          format_func=lambda v: t(f"counts.group.{v}"))
+    level = url_selectbox(t("counts.level"), counts.LEVELS, key="c_level", lang=lang, default="", container=c4,
+                          format_func=lambda v: t(f"counts.level.{v}"))
+    faculty = url_selectbox(t("counts.faculty"), counts.FACULTIES, key="c_faculty", lang=lang, default="",
+                            container=c5, format_func=lambda v: t(f"counts.faculty.{v}"))
+    period = (year, term, group, level, faculty)
+    stored = cached_query(counts.period_counts)(year=year, term=term, group=group, level=level, faculty=faculty)
+    editor_key = "grid-" + "-".join(map(str, period))
+    drawn_key = f"_drawn_{editor_key}"
+    # The values this editing began from: a save is refused if someone else changed them in between.
+    if not st.session_state.get(editor_key, {}).get("edited_rows") or drawn_key not in st.session_state:
+        st.session_state[drawn_key] = {k: v for k, (v, _) in stored.items()}
+    drawn = st.session_state[drawn_key]
+    if any(source == "example" for _, source in stored.values()):
+        st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('counts.grid.example_cells')}")
+    grid = pd.DataFrame(
+        {"programme": [t(f"counts.programme.{p}") for p in counts.PROGRAMMES]}
+        | {d: pd.array([stored[(d, p)][0] if (d, p) in stored else None for p in counts.PROGRAMMES], dtype="Int64")
+           for d in counts.DIRECTIONS},
+        index=list(counts.PROGRAMMES),
+    )
+    number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d"}
+    edited = st.data_editor(
+        grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
+        column_config={
+            "programme": st.column_config.TextColumn(t("counts.col.programme"), disabled=True),
+            **{d: st.column_config.NumberColumn(t(f"counts.direction.{d}"), **number_column)
+               for d in counts.DIRECTIONS},
+        },
+    )
+    st.caption(t("counts.grid.help"))
+    others = {b: n for b, n in cached_query(counts.period_breakdowns)(year=year, term=term, group=group).items()
+              if b != (level, faculty)}
+    if others:
+        where = [f"{t(f'counts.level.{lvl}')} · {t(f'counts.faculty.{fac}')} ({n})"
+                 for (lvl, fac), n in sorted(others.items())]
+        st.caption(t("counts.grid.other_breakdowns", list=", ".join(where)))
+    cells, expected, rows = [], {}, []
+    for direction in counts.DIRECTIONS:
+        for programme, new in zip(counts.PROGRAMMES, edited[direction].tolist(), strict=True):
+            new = None if new is None or pd.isna(new) else int(new) if float(new).is_integer() else float(new)
+            cell = counts.Cell(year, term, group, direction, programme, level, faculty, count=new)
+            before = drawn.get((direction, programme))
+            if new != before:
+                cells.append(cell)
+                expected[cell.key] = before
+                rows.append((cell_text(cell.key), number(before), "–" if new is None else str(new)))
+    if cells:
+        st.markdown(f"**{t('counts.grid.changes', n=len(cells))}**")
+        st.dataframe({t("counts.col.cell"): [r[0] for r in rows], t("counts.col.before"): [r[1] for r in rows],
+                      t("counts.col.after"): [r[2] for r in rows]}, hide_index=True, width="stretch")
+    else:
+        st.caption(t("counts.grid.no_changes"))
+    if st.button(t("counts.grid.save"), type="primary", disabled=not cells, key="save-grid"):
+        try:
+            summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="form",
+                                         expected=expected, lang=lang)
+        except counts.CountConflict as exc:
+            st.session_state.pop(drawn_key, None)
+            show_conflict(exc)
+        except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+            shell.show_write_error(exc, lang)
+        else:
+            st.session_state.pop(editor_key, None)
+            st.session_state.pop(drawn_key, None)
+            shell.saved(t("counts.grid.saved", n=summary.written))
+
+# Import --------------------------------------------------------------------------------------------------------
+with import_tab:
+    st.markdown(t("counts.import.lead"))
+    st.download_button(t("counts.import.template"), data=counts.template_csv(), file_name="mobilitetsantal-mall.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
+    with st.expander(t("counts.import.allowed")):
+        vocab = {"term": counts.TERMS, "group": counts.GROUPS, "direction": counts.DIRECTIONS,
+                 "programme": counts.PROGRAMMES, "level": counts.LEVELS, "faculty": counts.FACULTIES}
+        st.markdown("\n".join(
+            f"- `{column}`: " + ", ".join(f"`{v}` ({t(f'counts.{column}.{v}')})" if v else f"({t(f'counts.{column}.')})"
+                                          for v in values)
+            for column, values in vocab.items()
+        ) + f"\n- `year`: {counts.MIN_YEAR}–{counts.MAX_YEAR}\n- `count`: 0–{fmt_int(counts.MAX_COUNT, lang)}")
+    upload_key = f"upload-{st.session_state.get('_uploads', 0)}"
+    upload = st.file_uploader(t("counts.import.file"), type=["csv", "xlsx"], key=upload_key)
+    if upload is not None:
+        try:
+            cells = counts.read_counts_file(upload.getvalue(), upload.name, lang=lang)
+        except ValidationError as exc:
+            st.error(t("counts.import.rejected") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
+        else:
+            changes, summary = counts.preview(engine(), cells)
+            st.markdown(t("counts.import.summary", file=upload.name, rows=fmt_int(len(cells), lang),
+                          added=fmt_int(summary.added, lang), changed=fmt_int(summary.changed, lang),
+                          unchanged=fmt_int(summary.unchanged, lang)))
+            if changes:
+                shown = changes[:PREVIEW_ROWS]
+                st.markdown(f"**{t('counts.import.preview')}**"
+                            + (f" ({t('counts.import.preview_cut', n=PREVIEW_ROWS)})" if len(changes) > PREVIEW_ROWS
+                               else ""))
+                st.dataframe({t("counts.col.cell"): [cell_text(c.key) for c in shown],
+                              t("counts.col.before"): [number(c.before) for c in shown],
+                              t("counts.col.after"): [number(c.after) for c in shown]}, hide_index=True,
+                             width="stretch")
+                if st.button(t("counts.import.button"), type="primary", key="import"):
+                    try:
+                        summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import",
+                                                     lang=lang)
+                    except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+                        shell.show_write_error(exc, lang)
+                    else:
+                        st.session_state["_uploads"] = st.session_state.get("_uploads", 0) + 1
+                        shell.saved(t("counts.import.saved", added=summary.added, changed=summary.changed))
+            else:
+                st.info(t("counts.import.nothing"))
+
+# Example data --------------------------------------------------------------------------------------------------
+with example_tab:
+    n_example = cached_query(counts.count_rows)().get("example", 0)
+    if n_example:
+        st.markdown(t("counts.example.lead", n=fmt_int(n_example, lang)))
+        confirmed = st.checkbox(t("counts.example.confirm"), key="confirm-remove-example")
+        if st.button(t("counts.example.remove"), disabled=not confirmed, icon=":material/delete:",
+                     key="remove-example"):
+            try:
+                removed = remove_example_data(engine=engine(), actor=ctx.actor)
+            except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                shell.saved(t("counts.example.removed", n=sum(removed.values())))
+    else:
+        st.caption(t("counts.example.none"))

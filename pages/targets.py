@@ -1,0 +1,116 @@
+import streamlit as st
+
+from mobility import targets
+from mobility.charts import plotly_config
+from mobility.charts_targets import (
+    STATUS_ICONS,
+    balance_chart,
+    fmt_target,
+    mix_chart,
+    national_comparison_chart,
+    target_chart,
+)
+from mobility.counts import FACULTIES, LEVELS, PROGRAMMES
+from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
+from mobility.ui import shell
+from mobility.ui.data import cached_query
+from mobility.ui.widgets import url_segmented, url_selectbox
+
+ctx = shell.page("targets")
+lang, t = ctx.lang, ctx.t
+STATUS_MARKS = {"achieved": "green", "on_track": "blue", "behind": "orange", "at_risk": "red", "no_data": "gray"}
+
+st.title(t("targets.title"))
+st.caption(t("targets.lead"))
+
+f1, f2, f3, f4, f5 = st.columns([1.3, 1, 1, 1, 1])
+basis = url_segmented(t("targets.filter.basis"), ["calendar", "academic"], key="basis", lang=lang, default="calendar",
+                      format_func=lambda b: t(f"targets.basis.{b}"), container=f1)
+faculty = url_selectbox(t("counts.faculty"), [f for f in FACULTIES if f], key="faculty", lang=lang, container=f2,
+                        format_func=lambda f: t(f"counts.faculty.{f}"), placeholder=t("common.all"))
+programme = url_selectbox(t("counts.col.programme"), PROGRAMMES, key="programme", lang=lang, container=f3,
+                          format_func=lambda p: t(f"counts.programme.{p}"), placeholder=t("common.all"))
+level = url_selectbox(t("counts.level"), [v for v in LEVELS if v], key="level", lang=lang, container=f4,
+                      format_func=lambda v: t(f"counts.level.{v}"), placeholder=t("common.all"))
+academic = basis == "academic"
+data = cached_query(targets.targets_page)(academic=academic, faculty=faculty, programme=programme, level=level)
+if not data["years"]:
+    st.info(t("targets.no_data"))
+    st.stop()
+if st.query_params.get("t_year", "").isdigit() and int(st.query_params["t_year"]) not in data["years"]:
+    del st.query_params["t_year"]  # a year of the other basis (or filter) is not an error: show the latest instead
+year = url_selectbox(t("targets.filter.year"), data["years"], key="t_year", lang=lang, default=data["years"][-1],
+                     container=f5, format_func=lambda y: targets.year_label(y, academic))
+report = targets.report_from_cube(data["cube"], year)
+label = targets.year_label(year, academic)
+
+if data["examples"]:
+    st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('targets.example_note')}")
+chosen = [t(f"counts.faculty.{faculty}") if faculty else None,
+          t(f"counts.programme.{programme}") if programme else None, t(f"counts.level.{level}") if level else None]
+if any(chosen):
+    st.info(t("targets.filtered_note", what=", ".join(c for c in chosen if c)))
+data_date = t("common.data_date", date=fmt_date(data["updated_at"], lang))
+basis_note = t(f"targets.caption.basis_{basis}")
+file_suffix = f"{'lasar' if academic else 'kalenderar'}-{lang}"
+
+# Targets A and B -----------------------------------------------------------------------------------------------
+st.header(t("targets.section.targets"), divider="gray")
+goals = targets.plan_goals()["targets"]
+for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], strict=True):
+    with column.container(border=True):
+        name = g.name[lang]
+        status = row["status"]
+        st.subheader(f"{g.code} · {name}")
+        st.markdown(f":{STATUS_MARKS[status]}[**{STATUS_ICONS[status]} {t(f'targets.status.{status}')}**]")
+        st.markdown(
+            t("targets.headline", year=label, value=fmt_int(row["value"], lang),
+              target=fmt_target(row["target"], lang),
+              target_year=targets.year_label(g.target_year, academic))
+            + "  \n" + t("targets.headline.baseline", year=targets.year_label(g.baseline_year, academic),
+                         value=fmt_int(row["baseline"], lang))
+            + "  \n" + t("targets.headline.progress", progress=fmt_pct(row["progress_pct"], lang),
+                         expected=fmt_pct(row["expected_pct"], lang))
+        )
+        figure = target_chart(data["series"][g.code], row, name=name, lang=lang, academic=academic)
+        st.plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
+                        config=plotly_config(f"mal-{g.code}-{file_suffix}"),
+                        alt=t("targets.chart.title", code=g.code, name=name))
+        st.caption(f"**{t('targets.definition')}:** {g.definition[lang]} {basis_note} "
+                   f"{t('targets.caption.expected')} {data_date}")
+st.caption(t("targets.status.rule"))
+
+# Balance -------------------------------------------------------------------------------------------------------
+balance_spec = targets.plan_goals()["balance"]
+st.header(t("targets.section.balance"), divider="gray")
+b = report["balance"]
+st.markdown(t("targets.balance.headline", year=label, ratio=fmt_number(b["ratio"], lang, 2),
+              outgoing=fmt_int(b["outgoing"], lang), incoming=fmt_int(b["incoming"], lang),
+              goal=fmt_number(balance_spec["goal_ratio"], lang, 1)))
+st.plotly_chart(balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio=balance_spec["goal_ratio"]),
+                theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
+                alt=t("targets.balance.title"))
+st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note} {data_date}")
+
+# Mix (goal D) --------------------------------------------------------------------------------------------------
+mix_spec = targets.plan_goals()["composition"]
+st.header(t("targets.section.mix"), divider="gray")
+parts = report["composition"]
+total = sum(parts.values())
+st.markdown(t("targets.mix.headline", year=label, parts=" · ".join(
+    f"{t(f'targets.mix.{p}')} **{fmt_int(n, lang)}** ({fmt_pct(100 * n / total if total else None, lang, 0)})"
+    for p, n in parts.items())))
+st.plotly_chart(mix_chart(data["composition"], lang=lang, academic=academic), theme=None, width="stretch", key="mix",
+                config=plotly_config(f"sammansattning-{file_suffix}"), alt=t("targets.mix.title"))
+st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note} {data_date}")
+
+# Sweden --------------------------------------------------------------------------------------------------------
+st.header(t("targets.section.national"), divider="gray")
+if data["national"].empty:
+    st.info(t("targets.national.none"))
+else:
+    st.plotly_chart(national_comparison_chart(data["national"], lang=lang), theme=None, width="stretch",
+                    key="national", config=plotly_config(f"miun-och-sverige-nationellt-{lang}"),
+                    alt=t("targets.national.title"))
+    sources = ", ".join(f"[{y}]({u})" for y, u in cached_query(targets.national_sources)())
+    st.caption(f"{t('targets.national.caption', sources=sources)} {data_date}")
