@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
+from mobility.checklists import checklists_json
 from mobility.db import database_url, make_engine
 from mobility.examples import remove_example_data
 from mobility.plan import init_database, split_goals
@@ -70,6 +71,17 @@ def cmd_remove_example(engine, args) -> int:
     return 0
 
 
+def cmd_checklists(engine, args) -> int:
+    rows = checklists_json(engine)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['key']:<34} {','.join(r['activities']):<6} v{r['version']} {r['status']:<9} "
+                  f"{len(r['items']):>3} items  {r['title'][:60]}")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
     from sqlalchemy.engine import make_url
@@ -92,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("remove-example", help="remove every row marked as example data").set_defaults(
         run=cmd_remove_example
     )
+    # Checklists
+    p = sub.add_parser("checklists", help="list the checklist templates (current version, items in Swedish)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_checklists)
     return parser
 
 

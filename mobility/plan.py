@@ -148,3 +148,6 @@ def init_database(engine: Engine) -> None:
     migrate(engine)
     for path in PLAN_FILES:
         seed_plan(engine, path)
+    from mobility.checklists import seed_checklists
+
+    seed_checklists(engine)

@@ -29,6 +29,8 @@ class PageSpec:
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
     PageSpec("history", "pages/history.py", ":material/history:"),
+    PageSpec("checklists", "pages/checklists.py", ":material/checklist:"),
+    PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
 ]
 
