@@ -216,7 +216,7 @@ def template_table(engine: Engine) -> pd.DataFrame:
                                 .order_by(ChecklistTemplateActivity.activity_code)).all()
     df = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
     df["activities"] = [[c for k, c in links if k == key] for key in df["key"]]
-    df["published"] = df["published"].map(lambda v: None if v != v or v is None else int(v))
+    df["published"] = df["published"].astype("Int64")  # the newest published version; <NA> if never published
     return df
 
 
@@ -330,18 +330,32 @@ def _line(item: dict) -> tuple:
     return item["phase"], item["text_sv"], item["text_en"], item["due_days"]
 
 
+def _similarity(a: dict, b: dict) -> float:
+    return difflib.SequenceMatcher(a=a["text_sv"], b=b["text_sv"], autojunk=False).ratio()
+
+
 def diff_items(old: list[dict], new: list[dict]) -> list[Change]:
-    """What changed from ``old`` to ``new``: items added, removed, or changed in place (text, phase or due)."""
+    """What changed from ``old`` to ``new``: items added, removed, or changed in place (text, phase or due).
+
+    Within a block that differs, an old item is paired with the most similar new item that follows the last pair,
+    if they are alike enough to be the same item reworded; anything left over was removed or added.
+    """
     changes = []
     matcher = difflib.SequenceMatcher(a=[_line(i) for i in old], b=[_line(i) for i in new], autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        olds, news = old[a1:a2], new[b1:b2]
-        paired = min(len(olds), len(news)) if op == "replace" else 0
-        changes += [Change("changed", o, n) for o, n in zip(olds[:paired], news[:paired], strict=True)]
-        changes += [Change("removed", o, None) for o in olds[paired:]]
-        changes += [Change("added", None, n) for n in news[paired:]]
+        news, j = new[b1:b2], 0
+        for o in old[a1:a2]:
+            scores = [(_similarity(o, n), k) for k, n in enumerate(news[j:], start=j)]
+            score, best = max(scores, default=(0.0, None), key=lambda s: (s[0], -s[1]))
+            if best is None or score < 0.6:
+                changes.append(Change("removed", o, None))
+                continue
+            changes += [Change("added", None, n) for n in news[j:best]]
+            changes.append(Change("changed", o, news[best]))
+            j = best + 1
+        changes += [Change("added", None, n) for n in news[j:]]
     return changes
 
 
@@ -673,7 +687,7 @@ def checklists_json(engine: Engine) -> list[dict]:
     """For the CLI: each template's current version (the newest published one, else the draft)."""
     out = []
     for row in template_table(engine).itertuples():
-        detail = template_detail(engine, row.key, row.published)
+        detail = template_detail(engine, row.key, None if pd.isna(row.published) else int(row.published))
         out.append({
             "key": row.key, "title": detail["title_sv"], "activities": list(row.activities),
             "audience": row.audience, "version": detail["number"], "status": detail["status"],

@@ -24,7 +24,7 @@ def show_items(items: list[dict]) -> None:
     for phase, group in checklists.grouped_items(items):
         st.markdown(f"#### {checklists.phase_label(phase, lang)}")
         st.markdown("\n".join(
-            f"- ☐ {i[f'text_{lang}']}" + (f" *({checklists.fmt_due(i['due_days'], lang)})*" if i["due_days"] is not None
+            f"- {i[f'text_{lang}']}" + (f" *({checklists.fmt_due(i['due_days'], lang)})*" if i["due_days"] is not None
                                           else "")
             for i in group
         ))
@@ -78,9 +78,9 @@ else:
             t("checklists.col.audience"): shown["audience"].map(lambda a: t(f"checklists.audience.{a}")),
             t("checklists.col.version"): [version_word(s, n) for s, n in zip(shown["status"], shown["version"],
                                                                               strict=True)],
-            t("checklists.col.published"): shown["published"].map(lambda v: f"v{v}" if v else "–"),
+            t("checklists.col.published"): shown["published"].map(lambda v: "–" if pd.isna(v) else f"v{v}"),
             t("checklists.col.items"): shown["items"],
-            t("checklists.col.hits"): shown["hits"],
+            **({t("checklists.col.hits"): shown["hits"]} if text or phases else {}),
         },
         hide_index=True, width="stretch", alt=t("checklists.library"),
     )
@@ -196,7 +196,7 @@ rows = pd.DataFrame({
     "due_days": pd.array([i["due_days"] for i in newest["items"]], dtype="Int64"),
 })
 edited = st.data_editor(
-    rows, key=f"items-{key}-{drawn_version}", num_rows="dynamic", hide_index=True, width="stretch",
+    rows, key=f"items-{key}-{drawn_version}", num_rows="dynamic", hide_index=True, width="stretch", height=420,
     column_config={
         "order": st.column_config.NumberColumn(t("checklists.edit.order"), min_value=1, step=1, width="small"),
         "phase": st.column_config.SelectboxColumn(t("checklists.edit.phase"), options=PHASE_CHOICES, width="small"),

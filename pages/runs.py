@@ -87,15 +87,15 @@ for phase, items in checklists.grouped_items(run["items"]):
     st.markdown(f"#### {checklists.phase_label(phase, lang)}")
     for item in items:
         done = item["done_at"] is not None
-        due = f" · {t('runs.detail.due', date=fmt_date(item['due_date'], lang))}" if item["due_date"] else ""
         ticked = st.checkbox(item[f"text_{lang}"], value=done, disabled=not editable,
                              key=f"tick-{item['id']}-{done}")
-        note = (f"{t('runs.detail.done_by', who=item['done_by'], when=fmt_datetime(item['done_at'], lang))}"
-                if done else "")
-        if item["overdue"]:
-            st.caption(f":orange[:material/schedule: {t('runs.detail.overdue')}{due}]")
-        elif note or due:
-            st.caption(f"{note}{due if not done else ''}")
+        due = t("runs.detail.due", date=fmt_date(item["due_date"], lang)) if item["due_date"] else ""
+        if done:
+            st.caption(t("runs.detail.done_by", who=item["done_by"], when=fmt_datetime(item["done_at"], lang)))
+        elif item["overdue"]:
+            st.caption(f":orange[:material/schedule: {t('runs.detail.overdue')} · {due}]")
+        elif due:
+            st.caption(due)
         if ticked != done:
             try:
                 checklists.tick_item(engine=engine(), actor=ctx.actor, run_id=run["id"], item_id=item["id"],
