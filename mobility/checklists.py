@@ -115,6 +115,20 @@ def clean_items(items: list[dict]) -> list[dict]:
     return clean
 
 
+def apply_order(rows: list[dict]) -> list[dict]:
+    """Reorder edited rows by their ``order`` number; ``was`` is a row's number before editing (None if new).
+
+    A row given a number that another row already has goes before that row (it was moved or added there);
+    rows without a number go last, in the order they were added.
+    """
+    def sort_key(position_and_row):
+        position, row = position_and_row
+        moved = row["was"] is None or row["order"] != row["was"]
+        return (row["order"] if row["order"] is not None else float("inf"), not moved, position)
+
+    return [row for _, row in sorted(enumerate(rows), key=sort_key)]
+
+
 def _clean_text(field: str, value: str | None, limit: int, *, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -331,7 +345,13 @@ def _line(item: dict) -> tuple:
 
 
 def _similarity(a: dict, b: dict) -> float:
-    return difflib.SequenceMatcher(a=a["text_sv"], b=b["text_sv"], autojunk=False).ratio()
+    """Share of the shorter text found in the other, so a trimmed or extended item is still the same item –
+    unless the two differ so much in length and content that the overall likeness is low."""
+    x, y = a["text_sv"].casefold(), b["text_sv"].casefold()
+    matcher = difflib.SequenceMatcher(a=x, b=y, autojunk=False)
+    if matcher.ratio() < 0.35:
+        return matcher.ratio()
+    return sum(block.size for block in matcher.get_matching_blocks()) / max(1, min(len(x), len(y)))
 
 
 def diff_items(old: list[dict], new: list[dict]) -> list[Change]:
@@ -349,7 +369,7 @@ def diff_items(old: list[dict], new: list[dict]) -> list[Change]:
         for o in old[a1:a2]:
             scores = [(_similarity(o, n), k) for k, n in enumerate(news[j:], start=j)]
             score, best = max(scores, default=(0.0, None), key=lambda s: (s[0], -s[1]))
-            if best is None or score < 0.6:
+            if best is None or score < 0.7:
                 changes.append(Change("removed", o, None))
                 continue
             changes += [Change("added", None, n) for n in news[j:best]]

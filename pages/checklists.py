@@ -209,15 +209,14 @@ edited = st.data_editor(
     },
 )
 if st.button(t("checklists.edit.save"), type="primary", icon=":material/save:"):
-    ordered = edited.assign(_row=range(len(edited)))
-    ordered["order"] = ordered["order"].fillna(len(ordered) + 1)
-    ordered = ordered.sort_values(["order", "_row"], kind="stable")
-    items = [
-        {"phase": phase_code.get(r.phase), "text_sv": r.text_sv if isinstance(r.text_sv, str) else "",
+    rows_in_order = checklists.apply_order([
+        {"order": None if pd.isna(r.order) else int(r.order), "was": r.Index + 1 if r.Index < len(rows) else None,
+         "phase": phase_code.get(r.phase), "text_sv": r.text_sv if isinstance(r.text_sv, str) else "",
          "text_en": r.text_en if isinstance(r.text_en, str) else "",
          "due_days": None if pd.isna(r.due_days) else int(r.due_days)}
-        for r in ordered.itertuples()
-    ]
+        for r in edited.itertuples()
+    ])
+    items = [{k: r[k] for k in ("phase", "text_sv", "text_en", "due_days")} for r in rows_in_order]
     try:
         saved_as = checklists.save_draft(engine=engine(), actor=ctx.actor, key=key, items=items, title_sv=title_sv,
                                          title_en=title_en, intro_sv=intro_sv, intro_en=intro_en,

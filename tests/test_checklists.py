@@ -94,6 +94,15 @@ def test_publishing_freezes_a_version_and_editing_opens_the_next_draft(engine):
     assert actions.count("publish_checklist") == 2 and "edit_checklist" in actions
 
 
+def test_the_diff_pairs_reworded_items_but_not_unrelated_ones():
+    item = {"phase": "before", "text_en": "x", "due_days": None}
+    old = [{**item, "text_sv": "Boka resa och hotell via upphandlad resebyrå i god tid före avresan"},
+           {**item, "text_sv": "Ta med EU-kortet"}]
+    new = [{**item, "text_sv": "Boka resa och hotell via upphandlad resebyrå"}, {**item, "text_sv": "Ny"}]
+    assert [(c.op, (c.old or c.new)["text_sv"][:4]) for c in cl.diff_items(old, new)] == [
+        ("changed", "Boka"), ("removed", "Ta m"), ("added", "Ny")]
+
+
 def test_a_checklist_in_progress_keeps_its_version(engine):
     """A run started on v1 shows v1's items after v2 is published; a new run gets v2."""
     cl.publish(engine=engine, actor=EDITOR, key=C2)
@@ -314,3 +323,32 @@ def test_an_editor_starts_and_ticks_a_run_and_goal_c_counts_it(app, engine):
         cl.tick_item(engine=engine, actor=EDITOR, run_id=run["id"], item_id=item["id"])
     cl.complete_run(engine=engine, actor=EDITOR, run_id=run["id"])
     assert "2027: **1**" in texts(app("overview"))
+
+
+def test_an_editor_rewords_removes_and_adds_items_then_reads_the_diff(app, engine):
+    """Publish v1, edit in the table (reword, remove, add), save: a v2 draft, and the diff names each change."""
+    at = app("checklists", actor=EDITOR, checklist=C2)
+    next(b for b in at.button if b.label == "Publicera version 1").click().run()
+    edit_version = cl.template_detail(engine, C2)["edit_version"]
+    at.session_state[f"items-{C2}-{edit_version}"] = {
+        "edited_rows": {0: {"text_sv": "Formulera vad du vill lära dig, och varför just den här partnern."}},
+        "added_rows": [{"order": 1, "phase": "Före", "text_sv": "Läs förra årets besöksrapporter",
+                        "text_en": "Read last year's visit reports", "due_days": -140}],
+        "deleted_rows": [2],
+    }
+    next(b for b in at.button if b.label == "Spara utkastet").click().run()
+    assert not at.exception and not at.error
+    draft = cl.template_detail(engine, C2)
+    assert (draft["number"], draft["status"]) == (2, "draft")
+    assert draft["items"][0]["text_sv"] == "Läs förra årets besöksrapporter"  # order 1 puts it first
+    assert cl.template_detail(engine, C2, 1)["items"][2]["text_sv"].startswith("Hitta värd")
+    assert all(not i["text_sv"].startswith("Hitta värd") for i in draft["items"])
+    diff = next(d.value for d in at.dataframe if "Ändring" in d.value.columns)
+    assert list(diff["Ändring"]) == ["Tillagd", "Ändrad", "Borttagen"]
+    assert next(s for s in at.selectbox if s.label == "Version").value == 2
+
+
+def test_moved_and_added_rows_go_where_their_number_says():
+    rows = [{"order": 1, "was": 1, "t": "a"}, {"order": 1, "was": 3, "t": "c"}, {"order": 2, "was": 2, "t": "b"},
+            {"order": None, "was": None, "t": "new, no number"}, {"order": 2, "was": None, "t": "new at 2"}]
+    assert [r["t"] for r in cl.apply_order(rows)] == ["c", "a", "new at 2", "b", "new, no number"]
