@@ -423,6 +423,9 @@ def save_draft(*, engine: Engine, actor: Actor, key: str, items: list[dict], tit
     with write_transaction(engine, actor) as session:
         template = _template(session, key)
         _check_version(template, expected_version)
+        latest = _version(session, template.id)
+        if _items(session, latest.id) == items and all(getattr(latest, k) == v for k, v in texts.items()):
+            raise ValidationError(f"checklist: nothing changed since version {latest.number}")
         draft = _draft(session, template, actor)
         before = {"number": draft.number, "items": _items(session, draft.id),
                   **{k: getattr(draft, k) for k in texts}}

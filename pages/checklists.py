@@ -92,7 +92,10 @@ key = url_selectbox(t("checklists.pick"), keys, key="checklist", lang=lang,
 versions = cached_query(checklists.version_list)(key)
 numbers = [v["number"] for v in versions]
 by_number = {v["number"]: v for v in versions}
-number = st.selectbox(t("checklists.version.pick"), numbers, key=f"version-{key}",
+published = [n for n in numbers if by_number[n]["status"] == "published"]
+# Readers see what was published; a draft in the making does not replace it. Editors see their draft.
+current = published[0] if published and not ctx.actor.can_edit else numbers[0]
+number = st.selectbox(t("checklists.version.pick"), numbers, index=numbers.index(current), key=f"version-{key}",
                       format_func=lambda n: version_word(by_number[n]["status"], n))
 detail = cached_query(checklists.template_detail)(key, number)
 
@@ -107,7 +110,7 @@ st.markdown(
     + f"  \n{t('checklists.col.audience')}: {t('checklists.audience.' + detail['audience'])}"
 )
 if number != numbers[0]:
-    st.info(t("checklists.old_version", n=number, newest=numbers[0]))
+    st.info(t("checklists.old_version", n=number, newest=version_word(by_number[numbers[0]]["status"], numbers[0])))
 st.markdown(detail[f"intro_{lang}"])
 
 d1, d2, d3 = st.columns(3)

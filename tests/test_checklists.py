@@ -146,6 +146,13 @@ def test_bad_items_are_refused_and_nothing_is_written(engine, items, message):
     assert cl.template_detail(engine, B3)["items"] == before["items"] and len(audit_entries(engine)) == log
 
 
+def test_saving_without_a_change_makes_no_new_version(engine):
+    cl.publish(engine=engine, actor=EDITOR, key=B3)
+    with pytest.raises(ValidationError, match="nothing changed since version 1"):
+        cl.save_draft(engine=engine, actor=EDITOR, key=B3, items=cl.template_detail(engine, B3)["items"])
+    assert [v["number"] for v in cl.version_list(engine, B3)] == [1]
+
+
 def test_a_reader_cannot_edit_or_start(engine):
     with pytest.raises(NotAllowed):
         cl.publish(engine=engine, actor=VIEWER, key=B3)
@@ -346,6 +353,9 @@ def test_an_editor_rewords_removes_and_adds_items_then_reads_the_diff(app, engin
     diff = next(d.value for d in at.dataframe if "Ändring" in d.value.columns)
     assert list(diff["Ändring"]) == ["Tillagd", "Ändrad", "Borttagen"]
     assert next(s for s in at.selectbox if s.label == "Version").value == 2
+    reader = app("checklists", checklist=C2)
+    assert next(s for s in reader.selectbox if s.label == "Version").value == 1
+    assert "Den senaste versionen är v2 · utkast" in texts(reader)
 
 
 def test_moved_and_added_rows_go_where_their_number_says():
