@@ -379,6 +379,21 @@ def diff_items(old: list[dict], new: list[dict]) -> list[Change]:
     return changes
 
 
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word by word: [("equal"|"removed"|"added", text), ...], to show what a reworded item lost and gained."""
+    a, b = old.split(), new.split()
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("equal", " ".join(a[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(("removed", " ".join(a[a1:a2])))
+        if b2 > b1:
+            parts.append(("added", " ".join(b[b1:b2])))
+    return parts
+
+
 def diff_versions(engine: Engine, key: str, old: int, new: int) -> dict:
     """Any two versions of one template: title changes and item changes."""
     a, b = template_detail(engine, key, old), template_detail(engine, key, new)

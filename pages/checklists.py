@@ -146,21 +146,23 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
         for code, (before, after) in diff["titles"].items():
             st.markdown(t("checklists.diff.title_changed", lang_code=code, before=before, after=after))
         if diff["items"]:
-            def describe(item):
-                if item is None:
-                    return ""
+            def describe(change) -> str:
+                item = change.new or change.old
                 due = checklists.fmt_due(item["due_days"], lang)
-                return f"[{checklists.phase_label(item['phase'], lang)}] {item[f'text_{lang}']}" + (
-                    f" ({due})" if due else "")
+                phase = checklists.phase_label(item["phase"], lang)
+                if change.op == "changed":
+                    if change.old["due_days"] != change.new["due_days"]:
+                        due = f"{checklists.fmt_due(change.old['due_days'], lang) or '–'} → {due or '–'}"
+                    if change.old["phase"] != change.new["phase"]:
+                        phase = f"{checklists.phase_label(change.old['phase'], lang)} → {phase}"
+                    text = " ".join(
+                        {"equal": w, "removed": f":red[~~{w}~~]", "added": f":green[**{w}**]"}[op]
+                        for op, w in checklists.word_diff(change.old[f"text_{lang}"], change.new[f"text_{lang}"]))
+                else:
+                    text = item[f"text_{lang}"]
+                return f"- **{t(f'checklists.diff.{change.op}')}** · {phase} · {text}" + (f" *({due})*" if due else "")
 
-            st.dataframe(
-                {
-                    t("checklists.diff.change"): [t(f"checklists.diff.{c.op}") for c in diff["items"]],
-                    t("checklists.diff.old_text"): [describe(c.old) for c in diff["items"]],
-                    t("checklists.diff.new_text"): [describe(c.new) for c in diff["items"]],
-                },
-                hide_index=True, width="stretch", alt=t("checklists.diff.alt", old=old, new=new),
-            )
+            st.markdown("\n".join(describe(c) for c in diff["items"]))
         else:
             st.caption(t("checklists.diff.same"))
     else:

@@ -350,8 +350,9 @@ def test_an_editor_rewords_removes_and_adds_items_then_reads_the_diff(app, engin
     assert draft["items"][0]["text_sv"] == "Läs förra årets besöksrapporter"  # order 1 puts it first
     assert cl.template_detail(engine, C2, 1)["items"][2]["text_sv"].startswith("Hitta värd")
     assert all(not i["text_sv"].startswith("Hitta värd") for i in draft["items"])
-    diff = next(d.value for d in at.dataframe if "Ändring" in d.value.columns)
-    assert list(diff["Ändring"]) == ["Tillagd", "Ändrad", "Borttagen"]
+    diff = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    assert [line.split("**")[1] for line in diff.splitlines()] == ["Tillagd", "Ändrad", "Borttagen"]
+    assert ":red[~~dig~~] :green[**dig,**]" in diff and ":red[~~partnern (t.ex." in diff  # the reworded words show
     assert next(s for s in at.selectbox if s.label == "Version").value == 2
     reader = app("checklists", checklist=C2)
     assert next(s for s in reader.selectbox if s.label == "Version").value == 1
