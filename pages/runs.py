@@ -62,8 +62,12 @@ st.dataframe(
         t("runs.col.next_due"): runs["next_due"].map(lambda d: fmt_date(d, lang) if d == d and d else "–"),
     },
     hide_index=True, width="stretch", alt=t("runs.list"),
-    column_config={t("runs.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                                          max_value=1)},
+    column_config={
+        t("runs.col.label"): st.column_config.TextColumn(width="medium"),
+        t("runs.col.checklist"): st.column_config.TextColumn(width="medium"),
+        t("runs.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
+                                                                width="small"),
+    },
 )
 
 # One run -----------------------------------------------------------------------------------------------------------
