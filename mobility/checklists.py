@@ -32,7 +32,6 @@ from mobility.service import SYSTEM, Actor, ConcurrentEditError, ValidationError
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "checklists"
 PHASES = ("before", "during", "after")
 AUDIENCES = ("student", "teacher", "host", "staff", "io")
-RUN_STATUSES = ("open", "completed", "archived")
 STAFF_VISIT_ACTIVITY = "C2"
 TEXT_MAX = 500
 TITLE_MAX = 200
