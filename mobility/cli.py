@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
+from mobility.checklists import checklists_json
 from mobility.db import database_url, make_engine
 from mobility.examples import remove_example_data
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today
@@ -148,6 +149,16 @@ def cmd_targets(engine, args) -> int:
         b = report["balance"]
         print(f"Balance: {b['outgoing']} out / {b['incoming']} in = {b['ratio']}")
         print("Mix of incoming students: " + ", ".join(f"{k} {v}" for k, v in report["composition"].items()))
+
+
+def cmd_checklists(engine, args) -> int:
+    rows = checklists_json(engine)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['key']:<34} {','.join(r['activities']):<6} v{r['version']} {r['status']:<9} "
+                  f"{len(r['items']):>3} items  {r['title'][:60]}")
     return 0
 
 
@@ -208,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--programme", choices=PROGRAMMES)
     p.add_argument("--level", choices=[v for v in LEVELS if v])
     p.set_defaults(run=cmd_targets)
+
+
+    # Checklists
+    p = sub.add_parser("checklists", help="list the checklist templates (current version, items in Swedish)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_checklists)
     return parser
 
 

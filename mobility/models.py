@@ -135,3 +135,80 @@ class MobilityCount(SQLModel, table=True):
     note: str = ""
     updated_by: str = ""
     updated_at: datetime | None = None
+
+
+# Checklists: templates (data files), their versions and items, and runs IO works through for a concrete case
+class ChecklistTemplate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=80)
+    area: str = Field(max_length=10)
+    audience: str = Field(max_length=20)
+    country_code: str | None = Field(default=None, max_length=2)
+    position: int = 0
+    source_file: str = ""
+    version: int = Field(default=1, nullable=False)  # bumped by every edit: stale forms are refused
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ChecklistTemplateActivity(SQLModel, table=True):
+    template_id: int = Field(foreign_key="checklisttemplate.id", primary_key=True)
+    activity_code: str = Field(primary_key=True, max_length=10)
+
+
+class ChecklistVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("template_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="checklisttemplate.id", index=True)
+    number: int
+    status: str = Field(default="draft", max_length=20)  # draft (editable) | published (frozen)
+    title_sv: str
+    title_en: str
+    intro_sv: str = ""
+    intro_en: str = ""
+    note: str = ""  # what changed, written when publishing
+    created_at: datetime
+    created_by: str
+    published_at: datetime | None = None
+    published_by: str | None = None
+
+
+class ChecklistItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="checklistversion.id", index=True)
+    position: int
+    phase: str | None = Field(default=None, max_length=10)  # before | during | after | None
+    text_sv: str
+    text_en: str
+    due_days: int | None = None  # relative to a run's reference date; negative = before it
+
+
+class ChecklistRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="checklisttemplate.id", index=True)
+    version_number: int
+    version_status: str = Field(max_length=20)
+    label: str = Field(max_length=120)
+    reference_date: date
+    status: str = Field(default="open", max_length=20, index=True)  # open | completed | archived
+    started_at: datetime
+    started_by: str
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    archived_at: datetime | None = None
+
+
+class ChecklistRunItem(SQLModel, table=True):
+    """A copy of the version's item, so that a new version never changes a run in progress."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="checklistrun.id", index=True)
+    position: int
+    phase: str | None = Field(default=None, max_length=10)
+    text_sv: str
+    text_en: str
+    due_date: date | None = None
+    done_at: datetime | None = None
+    done_by: str | None = None

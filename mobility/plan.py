@@ -142,7 +142,9 @@ def seed_plan(engine: Engine, path: Path) -> bool:
 
 
 def init_database(engine: Engine) -> None:
-    """Start-up: migrate, then seed every plan file that is not in the database yet (idempotent)."""
+    """Start-up: migrate, seed every plan file not in the database yet, then the domains' seeds (all idempotent)."""
+    # Imported here: the domain modules import this one.
+    from mobility.checklists import seed_checklists
     from mobility.counts import seed_example_counts
     from mobility.db import migrate
     from mobility.examples import seed_once
@@ -151,3 +153,4 @@ def init_database(engine: Engine) -> None:
     for path in PLAN_FILES:
         seed_plan(engine, path)
     seed_once(engine, "example_counts", seed_example_counts)
+    seed_checklists(engine)

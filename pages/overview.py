@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mobility import activities
+from mobility import activities, checklists
 from mobility.charts import plotly_config, timeline
 from mobility.exports import CHARTS
 from mobility.i18n import fmt_datetime, fmt_month, fmt_sek
@@ -33,6 +33,10 @@ for column, area in zip(st.columns(len(summaries)), summaries, strict=True):
         overdue = int(table[(table["area"] == area.code) & table["overdue"]].shape[0])
         if overdue:
             st.markdown(f":orange[:material/schedule: {t('overview.overdue_n', n=overdue)}]")
+        if area.code == "C":
+            visits = cached_query(checklists.staff_visits_per_year)()
+            st.markdown(t("checklists.overview.visits") + "  \n" + (" · ".join(
+                f"{year}: **{n}**" for year, n in visits.items()) or t("checklists.overview.no_visits")))
 st.caption(t("overview.not_decided_note"))
 
 # Timeline ------------------------------------------------------------------------------------------------------

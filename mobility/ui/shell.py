@@ -29,8 +29,10 @@ class PageSpec:
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
     PageSpec("targets", "pages/targets.py", ":material/flag:"),
+    PageSpec("checklists", "pages/checklists.py", ":material/checklist:"),
     PageSpec("followup", "pages/followup.py", ":material/event_note:"),
     PageSpec("counts", "pages/counts.py", ":material/edit_note:", role="editor"),
+    PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
     PageSpec("history", "pages/history.py", ":material/history:"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
 ]

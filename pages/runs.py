@@ -1,0 +1,138 @@
+import streamlit as st
+
+from mobility import checklists
+from mobility.i18n import fmt_date, fmt_datetime, fmt_pct
+from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.ui import shell
+from mobility.ui.data import cached_query, engine
+from mobility.ui.widgets import url_selectbox
+
+ctx = shell.page("runs")
+lang, t = ctx.lang, ctx.t
+WRITE_ERRORS = (ValidationError, ConcurrentEditError, NotAllowed)
+
+templates = cached_query(checklists.template_table)()
+titles = dict(zip(templates["key"], templates[f"title_{lang}"], strict=True))
+
+st.title(t("runs.title"))
+st.caption(t("runs.lead"))
+
+# Start a run -------------------------------------------------------------------------------------------------------
+with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False):
+    with st.form("start-run", clear_on_submit=True):
+        key = st.selectbox(t("runs.start.checklist"), list(titles), format_func=titles.get)
+        label = st.text_input(t("runs.start.label"), max_chars=checklists.LABEL_MAX,
+                              placeholder=t("runs.start.label_hint"))
+        st.caption(t("runs.start.privacy"))
+        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
+                                  help=t("runs.start.reference_help"))
+        if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
+            try:
+                run_id = checklists.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
+                                              reference_date=reference)
+            except WRITE_ERRORS as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                st.query_params["run"] = str(run_id)
+                st.session_state.pop("_url_run", None)
+                shell.saved(t("runs.start.done", label=label.strip()))
+
+# Runs --------------------------------------------------------------------------------------------------------------
+st.header(t("runs.list"), divider="gray")
+show_archived = st.toggle(t("runs.show_archived"), key="archived", bind="query-params")
+runs = cached_query(checklists.run_table)(ctx.today, include_archived=show_archived)
+if runs.empty:
+    st.info(t("runs.none"))
+    st.stop()
+
+open_runs = runs[runs["status"] == "open"]
+m1, m2, m3 = st.columns(3)
+m1.metric(t("runs.metric.open"), len(open_runs))
+m2.metric(t("runs.metric.overdue_runs"), int((open_runs["overdue"] > 0).sum()))
+m3.metric(t("runs.metric.overdue_items"), int(open_runs["overdue"].sum()))
+st.dataframe(
+    {
+        t("runs.col.label"): runs["label"],
+        t("runs.col.checklist"): runs["key"].map(titles),
+        t("runs.col.reference"): runs["reference_date"].map(lambda d: fmt_date(d, lang)),
+        t("runs.col.status"): runs["status"].map(lambda s: t(f"runs.status.{s}")),
+        t("runs.col.progress"): runs["progress"],
+        t("runs.col.done"): [f"{d}/{n}" for d, n in zip(runs["done"], runs["items"], strict=True)],
+        t("runs.col.overdue"): runs["overdue"],
+        t("runs.col.next_due"): runs["next_due"].map(lambda d: fmt_date(d, lang) if d == d and d else "–"),
+    },
+    hide_index=True, width="stretch", alt=t("runs.list"),
+    column_config={
+        t("runs.col.label"): st.column_config.TextColumn(width="medium"),
+        t("runs.col.checklist"): st.column_config.TextColumn(width="medium"),
+        t("runs.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
+                                                                width="small"),
+    },
+)
+
+# One run -----------------------------------------------------------------------------------------------------------
+labels = dict(zip(runs["id"], runs["label"], strict=True))
+run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
+                       default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
+run = cached_query(checklists.run_detail)(int(run_id), ctx.today)
+st.subheader(run["label"])
+st.markdown(
+    t("runs.detail.meta", title=titles[run["key"]], n=run["version_number"],
+      status=t(f"checklists.status.{run['version_status']}", n=run["version_number"]),
+      date=fmt_date(run["reference_date"], lang), who=run["started_by"])
+    + f"  \n{t('runs.col.status')}: **{t('runs.status.' + run['status'])}**"
+    + (f" · {run['completed_by']}, {fmt_datetime(run['completed_at'], lang)}" if run["completed_at"] else "")
+)
+st.progress(run["progress"], text=t("runs.detail.progress", done=run["done"], n=len(run["items"]),
+                                     pct=fmt_pct(100 * run["progress"], lang, 0)))
+
+editable = run["status"] == "open"
+for phase, items in checklists.grouped_items(run["items"]):
+    st.markdown(f"#### {checklists.phase_label(phase, lang)}")
+    for item in items:
+        done = item["done_at"] is not None
+        ticked = st.checkbox(item[f"text_{lang}"], value=done, disabled=not editable,
+                             key=f"tick-{item['id']}-{done}")
+        due = t("runs.detail.due", date=fmt_date(item["due_date"], lang)) if item["due_date"] else ""
+        if done:
+            st.caption(t("runs.detail.done_by", who=item["done_by"], when=fmt_datetime(item["done_at"], lang)))
+        elif item["overdue"]:
+            st.caption(f":orange[:material/schedule: {t('runs.detail.overdue')} · {due}]")
+        elif due:
+            st.caption(due)
+        if ticked != done:
+            try:
+                checklists.tick_item(engine=engine(), actor=ctx.actor, run_id=run["id"], item_id=item["id"],
+                                     done=ticked)
+            except WRITE_ERRORS as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                shell.saved(t("runs.detail.ticked" if ticked else "runs.detail.unticked"))
+
+st.download_button(t("runs.download"), data=checklists.run_markdown(run, titles[run["key"]], lang),
+                   file_name=f"checklista-{run['id']}-{lang}.md", mime="text/markdown", on_click="ignore",
+                   icon=":material/download:")
+
+# Close, archive or delete ------------------------------------------------------------------------------------------
+st.subheader(t("runs.manage"))
+b1, b2, b3 = st.columns(3)
+action = None
+if editable and b1.button(t("runs.complete"), type="primary", icon=":material/task_alt:"):
+    action = (checklists.complete_run, "runs.complete.done")
+if run["status"] != "archived" and b2.button(t("runs.archive"), icon=":material/archive:"):
+    action = (checklists.archive_run, "runs.archive.done")
+with b3.popover(t("runs.delete"), icon=":material/delete:"):
+    st.caption(t("runs.delete.warning"))
+    if st.button(t("runs.delete.confirm"), type="primary"):
+        action = (checklists.delete_run, "runs.delete.done")
+if action:
+    write, message = action
+    try:
+        write(engine=engine(), actor=ctx.actor, run_id=run["id"])
+    except WRITE_ERRORS as exc:
+        shell.show_write_error(exc, lang)
+    else:
+        if write is not checklists.complete_run:
+            st.query_params.pop("run", None)
+            st.session_state.pop("_url_run", None)
+        shell.saved(t(message, label=run["label"]))
