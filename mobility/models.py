@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -106,3 +106,26 @@ class LoginFailure(SQLModel, table=True):
 class SeedMark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=80)
     at: datetime
+
+
+# Budget: later decisions on an activity's allocation, and the append-only spending ledger (amounts in öre)
+class AllocationChange(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    decided_on: date
+    amount_ore: int = Field(sa_type=BigInteger)  # the new allocation, replacing the plan's figure
+    note: str
+    entered_by: str
+    entered_at: datetime
+
+
+class Spend(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    spent_on: date = Field(index=True)
+    amount_ore: int = Field(sa_type=BigInteger)  # negative for a correction
+    description: str = ""
+    reference: str = Field(default="", max_length=60, index=True)
+    source: str = Field(default="manual", max_length=20, index=True)  # manual, import or example
+    entered_by: str
+    entered_at: datetime
