@@ -148,3 +148,7 @@ def init_database(engine: Engine) -> None:
     migrate(engine)
     for path in PLAN_FILES:
         seed_plan(engine, path)
+    from mobility.budget import seed_example_spending
+    from mobility.examples import seed_once
+
+    seed_once(engine, "example_spending", seed_example_spending)
