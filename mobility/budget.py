@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
@@ -461,13 +461,14 @@ def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "s
 
         entry, problems = _check_entry(values, codes=codes, today=today, lang=lang, where=where, row=n,
                                        reference_required=True)
+        reference = _shown(values["reference"])
+        if reference in first_row_of:
+            problems.append(where("reference", t("budget.err.reference_twice", lang, value=reference,
+                                                 other=first_row_of[reference])))
+        elif reference:
+            first_row_of[reference] = n
         preview.problems += problems
-        if entry:
-            if entry.reference in first_row_of:
-                preview.problems.append(where("reference", t("budget.err.reference_twice", lang,
-                                                             value=entry.reference, other=first_row_of[entry.reference])))
-                continue
-            first_row_of[entry.reference] = n
+        if entry and not problems:
             checked.append(entry)
     existing = _existing_references(session, first_row_of)
     preview.rows = [e for e in checked if e.reference not in existing]

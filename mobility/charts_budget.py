@@ -1,0 +1,62 @@
+"""Budget figures (data in, go.Figure out): cumulative spending against the planned straight-line burn."""
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from mobility.charts import AREA_COLOURS, GRID, INK  # importing charts also registers the house template
+from mobility.i18n import fmt_date, fmt_sek, t
+
+SPENT_COLOUR = AREA_COLOURS["A"]
+PLANNED_COLOUR = "#8a96a3"
+OVER_COLOUR = "#c0392b"
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: 1 560 500,5 in Swedish, 1,560,500.5 in English."""
+    return ", " if lang == "sv" else ".,"
+
+
+def burn_chart(spend: pd.DataFrame, planned: pd.DataFrame, *, lang: str, scope: str, as_of: date,
+               allocated_ore: int | None = None) -> go.Figure:
+    """Cumulative spending (a step line up to ``as_of``) against the planned burn (dashed) and the allocation.
+
+    ``spend`` is ``budget.cumulative_spend`` (date, cumulative_sek), ``planned`` is ``budget.planned_burn``
+    (date, planned_sek); ``scope`` names what is shown ("the whole plan", "B2 …").
+    """
+    fig = go.Figure()
+    if len(planned):
+        fig.add_scatter(
+            x=planned["date"], y=planned["planned_sek"], mode="lines", name=t("chart.burn.planned", lang),
+            line={"color": PLANNED_COLOUR, "width": 2.5, "dash": "dash"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} kr<extra>" + t("chart.burn.planned", lang) + "</extra>",
+        )
+    x, y = list(spend["date"]), list(spend["cumulative_sek"])
+    first = min([*x[:1], *planned["date"].iloc[:1]], default=as_of)
+    if not x or spend["amount_ore"].iloc[0] != 0:  # no carried total: spending starts from nothing
+        x, y = [first, *x], [0.0, *y]
+    if x and x[-1] < as_of:
+        x, y = [*x, as_of], [*y, y[-1]]
+    over = allocated_ore is not None and y and y[-1] * 100 > allocated_ore
+    fig.add_scatter(
+        x=x, y=y, mode="lines", line_shape="hv", name=t("chart.burn.actual", lang),
+        line={"color": OVER_COLOUR if over else SPENT_COLOUR, "width": 3},
+        hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f} kr<extra>" + t("chart.burn.actual", lang) + "</extra>",
+    )
+    if allocated_ore:
+        fig.add_hline(
+            y=allocated_ore / 100, line={"color": INK, "width": 1.5, "dash": "dot"},
+            annotation={"text": t("chart.burn.allocated", lang, amount=fmt_sek(allocated_ore / 100, lang)),
+                        "xanchor": "left", "x": 0, "yanchor": "bottom", "showarrow": False},
+        )
+    fig.add_vline(x=as_of.isoformat(), line={"color": INK, "width": 1.5, "dash": "dot"})
+    fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=t("common.data_date", lang, date=fmt_date(as_of, lang)))
+    fig.update_layout(
+        title=t("chart.burn.title", lang, scope=scope), separators=separators(lang), height=460,
+        xaxis={"type": "date", "title": t("chart.burn.x", lang), "tickformat": "%Y-%m", "gridcolor": GRID},
+        yaxis={"title": t("chart.burn.y", lang), "tickformat": ",.0f", "ticksuffix": " kr", "rangemode": "tozero"},
+        margin={"t": 100},
+    )
+    return fig
