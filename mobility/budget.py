@@ -86,6 +86,11 @@ def _funded_period(session: Session) -> tuple[date, date]:
     return date(plan.start_year, 1, 1), date(max(plan.start_year, plan.end_year - 1), 12, 31)
 
 
+def funded_period(engine: Engine) -> tuple[date, date]:
+    with Session(engine) as session:
+        return _funded_period(session)
+
+
 def effective_span(start: date | None, end: date | None, funded: tuple[date, date]) -> tuple[date, date]:
     """The days over which an allocation is planned to burn, both inclusive.
 

@@ -28,6 +28,7 @@ class PageSpec:
 # The app's pages in menu order. A domain adds its page here.
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
+    PageSpec("budget", "pages/budget.py", ":material/account_balance_wallet:"),
     PageSpec("history", "pages/history.py", ":material/history:"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
 ]
