@@ -1,6 +1,6 @@
 """Budget figures (data in, go.Figure out): cumulative spending against the planned straight-line burn."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,8 +36,12 @@ def burn_chart(spend: pd.DataFrame, planned: pd.DataFrame, *, lang: str, scope: 
     first = min([*x[:1], *planned["date"].iloc[:1]], default=as_of)
     if not x or spend["amount_ore"].iloc[0] != 0:  # no carried total: spending starts from nothing
         x, y = [first, *x], [0.0, *y]
-    if x and x[-1] < as_of:
-        x, y = [*x, as_of], [*y, y[-1]]
+    # Years after the plan are empty: past its last date the as-of day is a note in the corner, not an empty axis.
+    last = max([*x[-1:], *planned["date"].iloc[-1:]])
+    as_of_shown = as_of <= last + timedelta(days=120)
+    end = as_of if as_of_shown else last
+    if x[-1] < end:
+        x, y = [*x, end], [*y, y[-1]]
     over = allocated_ore is not None and y and y[-1] * 100 > allocated_ore
     fig.add_scatter(
         x=x, y=y, mode="lines", line_shape="hv", name=t("chart.burn.actual", lang),
@@ -50,13 +54,17 @@ def burn_chart(spend: pd.DataFrame, planned: pd.DataFrame, *, lang: str, scope: 
             annotation={"text": t("chart.burn.allocated", lang, amount=fmt_sek(allocated_ore / 100, lang)),
                         "xanchor": "left", "x": 0, "yanchor": "bottom", "showarrow": False},
         )
-    fig.add_vline(x=as_of.isoformat(), line={"color": INK, "width": 1.5, "dash": "dot"})
-    fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=t("common.data_date", lang, date=fmt_date(as_of, lang)))
+    as_of_text = t("common.data_date", lang, date=fmt_date(as_of, lang))
+    if as_of_shown:
+        fig.add_vline(x=as_of.isoformat(), line={"color": INK, "width": 1.5, "dash": "dot"})
+        fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False, text=as_of_text)
+    else:
+        fig.add_annotation(x=1, xref="paper", y=1, yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
+                           text=f"{as_of_text} →")
     fig.update_layout(
         title=t("chart.burn.title", lang, scope=scope), separators=separators(lang), height=460,
         xaxis={"type": "date", "title": t("chart.burn.x", lang), "tickformat": "%Y-%m", "gridcolor": GRID},
         yaxis={"title": t("chart.burn.y", lang), "tickformat": ",.0f", "ticksuffix": " kr", "rangemode": "tozero"},
-        margin={"t": 100},
+        margin={"t": 100, "l": 120},
     )
     return fig

@@ -23,6 +23,11 @@ def kr(ore, *, exact: bool = False) -> str:
     return fmt_sek(int(ore) / 100, lang, ore=exact and int(ore) % 100 != 0)
 
 
+def amount(ore) -> str:
+    """For table cells under a "(kr)" heading: ``1 560 500`` or ``45 049,50``."""
+    return kr(ore, exact=True).removesuffix("\u00a0kr")
+
+
 summaries = cached_query(activities.area_summaries)()
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
 ledger = cached_query(budget.ledger_summary)()
@@ -82,9 +87,9 @@ areas = budget.area_totals(shown)
 st.dataframe(
     {
         t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
-        t("budget.col.allocated"): [kr(v) for v in areas["allocated_ore"]],
-        t("budget.col.spent"): [kr(v, exact=True) for v in areas["spent_ore"]],
-        t("budget.col.remaining"): [kr(v, exact=True) for v in areas["remaining_ore"]],
+        t("budget.col.allocated"): [amount(v) for v in areas["allocated_ore"]],
+        t("budget.col.spent"): [amount(v) for v in areas["spent_ore"]],
+        t("budget.col.remaining"): [amount(v) for v in areas["remaining_ore"]],
         t("budget.col.burn"): [100 * s / a if a else None for s, a in zip(areas["spent_ore"], areas["allocated_ore"],
                                                                           strict=True)],
     },
@@ -97,15 +102,16 @@ st.dataframe(
     {
         t("budget.col.code"): shown["code"],
         t("budget.col.title"): shown[f"title_{lang}"],
-        t("budget.col.plan"): [kr(v) for v in shown["plan_ore"]],
-        t("budget.col.allocated"): [kr(v) + (" *" if c else "") for v, c in zip(shown["allocated_ore"],
+        t("budget.col.plan"): [amount(v) for v in shown["plan_ore"]],
+        t("budget.col.allocated"): [amount(v) + (" *" if c else "") for v, c in zip(shown["allocated_ore"],
                                                                               shown["changed"], strict=True)],
-        t("budget.col.spent"): [kr(v, exact=True) for v in shown["spent_ore"]],
-        t("budget.col.remaining"): [kr(v, exact=True) for v in shown["remaining_ore"]],
+        t("budget.col.spent"): [amount(v) for v in shown["spent_ore"]],
+        t("budget.col.remaining"): [amount(v) for v in shown["remaining_ore"]],
         t("budget.col.burn"): shown["burn_pct"],
         t("budget.col.flags"): [", ".join(t(f"budget.flag.{f}") for f in flags) for flags in shown["flags"]],
     },
-    hide_index=True, width="stretch", column_config={t("budget.col.burn"): progress}, alt=t("budget.activities"),
+    hide_index=True, width="stretch", height="content", alt=t("budget.activities"),
+    column_config={t("budget.col.burn"): progress, t("budget.col.title"): st.column_config.TextColumn(width="medium")},
 )
 st.caption(t("budget.table_caption", date=fmt_date(as_of, lang)))
 st.download_button(
@@ -156,7 +162,7 @@ if len(entries):
         {
             t("budget.col.date"): [fmt_date(d, lang) for d in entries["spent_on"]],
             t("budget.col.code"): entries["activity"],
-            t("budget.col.amount"): [kr(v, exact=True) for v in entries["amount_ore"]],
+            t("budget.col.amount"): [amount(v) for v in entries["amount_ore"]],
             t("budget.col.description"): entries["description"],
             t("budget.col.reference"): entries["reference"],
             t("budget.col.source"): [t(f"budget.source.{s}") for s in entries["source"]],
@@ -216,7 +222,7 @@ with upload_tab:
                     {
                         t("budget.col.date"): [r.spent_on.isoformat() for r in preview.rows],
                         t("budget.col.code"): [r.activity for r in preview.rows],
-                        t("budget.col.amount"): [kr(r.amount_ore, exact=True) for r in preview.rows],
+                        t("budget.col.amount"): [amount(r.amount_ore) for r in preview.rows],
                         t("budget.col.description"): [r.description for r in preview.rows],
                         t("budget.col.reference"): [r.reference for r in preview.rows],
                     },

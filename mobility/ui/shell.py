@@ -41,7 +41,7 @@ class PageContext:
     actor: Actor
     today: date
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, /, **values) -> str:
         return t(key, self.lang, **values)
 
 
