@@ -23,7 +23,7 @@ def kr(ore, *, exact: bool = False) -> str:
     return fmt_sek(int(ore) / 100, lang, ore=exact and int(ore) % 100 != 0)
 
 
-def amount(ore) -> str:
+def cell_sek(ore) -> str:
     """For table cells under a "(kr)" heading: ``1 560 500`` or ``45 049,50``."""
     return kr(ore, exact=True).removesuffix("\u00a0kr")
 
@@ -87,9 +87,9 @@ areas = budget.area_totals(shown)
 st.dataframe(
     {
         t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
-        t("budget.col.allocated"): [amount(v) for v in areas["allocated_ore"]],
-        t("budget.col.spent"): [amount(v) for v in areas["spent_ore"]],
-        t("budget.col.remaining"): [amount(v) for v in areas["remaining_ore"]],
+        t("budget.col.allocated"): [cell_sek(v) for v in areas["allocated_ore"]],
+        t("budget.col.spent"): [cell_sek(v) for v in areas["spent_ore"]],
+        t("budget.col.remaining"): [cell_sek(v) for v in areas["remaining_ore"]],
         t("budget.col.burn"): [100 * s / a if a else None for s, a in zip(areas["spent_ore"], areas["allocated_ore"],
                                                                           strict=True)],
     },
@@ -102,16 +102,22 @@ st.dataframe(
     {
         t("budget.col.code"): shown["code"],
         t("budget.col.title"): shown[f"title_{lang}"],
-        t("budget.col.plan"): [amount(v) for v in shown["plan_ore"]],
-        t("budget.col.allocated"): [amount(v) + (" *" if c else "") for v, c in zip(shown["allocated_ore"],
+        t("budget.col.plan"): [cell_sek(v) for v in shown["plan_ore"]],
+        t("budget.col.allocated"): [cell_sek(v) + (" *" if c else "") for v, c in zip(shown["allocated_ore"],
                                                                               shown["changed"], strict=True)],
-        t("budget.col.spent"): [amount(v) for v in shown["spent_ore"]],
-        t("budget.col.remaining"): [amount(v) for v in shown["remaining_ore"]],
+        t("budget.col.spent"): [cell_sek(v) for v in shown["spent_ore"]],
+        t("budget.col.remaining"): [cell_sek(v) for v in shown["remaining_ore"]],
         t("budget.col.burn"): shown["burn_pct"],
         t("budget.col.flags"): [", ".join(t(f"budget.flag.{f}") for f in flags) for flags in shown["flags"]],
     },
     hide_index=True, width="stretch", height="content", alt=t("budget.activities"),
-    column_config={t("budget.col.burn"): progress, t("budget.col.title"): st.column_config.TextColumn(width="medium")},
+    column_config={
+        t("budget.col.code"): st.column_config.TextColumn(width=45),
+        t("budget.col.title"): st.column_config.TextColumn(width=230),
+        t("budget.col.burn"): st.column_config.ProgressColumn(t("budget.col.burn"), format="%.0f %%", min_value=0,
+                                                               max_value=100, width=130),
+        t("budget.col.flags"): st.column_config.TextColumn(width=170),
+    },
 )
 st.caption(t("budget.table_caption", date=fmt_date(as_of, lang)))
 st.download_button(
@@ -162,7 +168,7 @@ if len(entries):
         {
             t("budget.col.date"): [fmt_date(d, lang) for d in entries["spent_on"]],
             t("budget.col.code"): entries["activity"],
-            t("budget.col.amount"): [amount(v) for v in entries["amount_ore"]],
+            t("budget.col.amount"): [cell_sek(v) for v in entries["amount_ore"]],
             t("budget.col.description"): entries["description"],
             t("budget.col.reference"): entries["reference"],
             t("budget.col.source"): [t(f"budget.source.{s}") for s in entries["source"]],
@@ -190,18 +196,19 @@ with record, st.form("spend"):
                         max_value=ctx.today, format="YYYY-MM-DD")
     spend_code = c2.selectbox(t("budget.field.activity"), all_codes, index=None, format_func=label,
                               placeholder=t("budget.field.activity"))
-    amount = c3.text_input(t("budget.field.amount_sek"), placeholder="12 500,50", help=t("budget.form.help"))
+    amount_text = c3.text_input(t("budget.field.amount_sek"), placeholder="12 500,50", help=t("budget.form.help"))
     d1, d2 = st.columns([3, 1])
     description = d1.text_input(t("budget.field.description"), max_chars=budget.DESCRIPTION_MAX)
     reference = d2.text_input(t("budget.field.reference"), max_chars=budget.REFERENCE_MAX)
     if st.form_submit_button(t("budget.form.save"), type="primary"):
         try:
             budget.add_spend(engine=engine(), actor=ctx.actor, spent_on=day, activity=spend_code or "",
-                             amount=amount, description=description, reference=reference, lang=lang)
+                             amount=amount_text, description=description, reference=reference, lang=lang)
         except (ValidationError, NotAllowed) as exc:
             shell.show_write_error(exc, lang)
         else:
-            shell.saved(t("budget.form.saved", code=spend_code, amount=kr(budget.parse_amount(amount), exact=True)))
+            shell.saved(t("budget.form.saved", code=spend_code,
+                          amount=kr(budget.parse_amount(amount_text), exact=True)))
 
 with upload_tab:
     st.markdown(t("budget.import.help"))
@@ -222,7 +229,7 @@ with upload_tab:
                     {
                         t("budget.col.date"): [r.spent_on.isoformat() for r in preview.rows],
                         t("budget.col.code"): [r.activity for r in preview.rows],
-                        t("budget.col.amount"): [amount(r.amount_ore) for r in preview.rows],
+                        t("budget.col.amount"): [cell_sek(r.amount_ore) for r in preview.rows],
                         t("budget.col.description"): [r.description for r in preview.rows],
                         t("budget.col.reference"): [r.reference for r in preview.rows],
                     },

@@ -44,3 +44,28 @@ def test_the_table_downloads_as_xlsx_with_the_pages_figures(server, page):
     spent = sum(r[5] or 0 for r in sheet.iter_rows(min_row=3, max_row=11, values_only=True))
     metric = page.get_by_test_id("stMetric").filter(has_text="Förbrukat").get_by_test_id("stMetricValue")
     assert metric.inner_text().replace("\u00a0", " ") == f"{spent:,.2f} kr".replace(",", " ").replace(".", ",")
+
+
+def test_an_editor_previews_and_imports_a_file_and_a_second_import_adds_nothing(server, page, tmp_path):
+    """Preview first, then all rows at once; the same file again is reported as already in the ledger."""
+    export = tmp_path / "export.csv"
+    export.write_text("date;activity;amount_sek;description;reference\n2017-05-02;C1;1 000,25;Resa;IMP-1\n"
+                      "2017-05-03;C1;-200;Rättelse;IMP-2\n", encoding="utf-8-sig")
+    open_page(page, f"{server}/budget?area=C")
+    login(page)
+    page.get_by_role("tab", name="Importera utgifter (CSV eller XLSX)").click()
+    page.locator("input[type='file']").set_input_files(str(export))
+    wait_for_app_run(page)
+    expect(page.get_by_text("Förhandsgranskning: 2 nya rader, summa 800,25\u00a0kr.")).to_be_visible()
+    page.get_by_role("button", name="Importera 2 rader").click()
+    expect(page.get_by_text("2 rader importerade (800,25\u00a0kr); 0 hoppades över.")).to_be_visible()
+    wait_for_app_run(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="Förbrukat").get_by_test_id("stMetricValue")
+    expect(metric).to_have_text("36\u00a0300,25\u00a0kr")  # C1's example spending 35 500 + 800,25
+    page.get_by_role("tab", name="Importera utgifter (CSV eller XLSX)").click()
+    page.locator("input[type='file']").set_input_files(str(export))
+    wait_for_app_run(page)
+    expect(page.get_by_text("2 rader hoppas över")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Inget nytt att importera.")).to_be_visible()
+    expect(metric).to_have_text("36\u00a0300,25\u00a0kr")
+    assert_no_exception(page)
