@@ -19,29 +19,32 @@ def separators(lang: str) -> str:
 
 
 def burn_chart(spend: pd.DataFrame, planned: pd.DataFrame, *, lang: str, scope: str, as_of: date,
-               allocated_ore: int | None = None) -> go.Figure:
+               allocated_ore: int | None = None, period: tuple[date, date] | None = None) -> go.Figure:
     """Cumulative spending (a step line up to ``as_of``) against the planned burn (dashed) and the allocation.
 
     ``spend`` is ``budget.cumulative_spend`` (date, cumulative_sek), ``planned`` is ``budget.planned_burn``
-    (date, planned_sek); ``scope`` names what is shown ("the whole plan", "B2 …").
+    (date, planned_sek); ``scope`` names what is shown ("the whole plan", "B2 …"); ``period`` (first day, day after
+    the last) fixes the time axis, e.g. to one year.
     """
+    x, y = list(spend["date"]), list(spend["cumulative_sek"])
+    px, py = list(planned["date"]), list(planned["planned_sek"])
+    if not x or spend["amount_ore"].iloc[0] != 0:  # no carried total: spending starts from nothing
+        x, y = [min([*x[:1], *px[:1]], default=as_of), *x], [0.0, *y]
+    # Years after the plan are empty: past its last date the as-of day is a note in the corner, not an empty axis.
+    last = period[1] if period else max([x[-1], *px[-1:]])
+    as_of_shown = as_of <= last + timedelta(days=120)
+    end = min(as_of, last) if as_of_shown else last
+    if x[-1] < end:
+        x, y = [*x, end], [*y, y[-1]]
+    if px and px[-1] < last:  # a finished plan stays at its full allocation
+        px, py = [*px, last], [*py, py[-1]]
     fig = go.Figure()
-    if len(planned):
+    if px:
         fig.add_scatter(
-            x=planned["date"], y=planned["planned_sek"], mode="lines", name=t("chart.burn.planned", lang),
+            x=px, y=py, mode="lines", name=t("chart.burn.planned", lang),
             line={"color": PLANNED_COLOUR, "width": 2.5, "dash": "dash"},
             hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} kr<extra>" + t("chart.burn.planned", lang) + "</extra>",
         )
-    x, y = list(spend["date"]), list(spend["cumulative_sek"])
-    first = min([*x[:1], *planned["date"].iloc[:1]], default=as_of)
-    if not x or spend["amount_ore"].iloc[0] != 0:  # no carried total: spending starts from nothing
-        x, y = [first, *x], [0.0, *y]
-    # Years after the plan are empty: past its last date the as-of day is a note in the corner, not an empty axis.
-    last = max([*x[-1:], *planned["date"].iloc[-1:]])
-    as_of_shown = as_of <= last + timedelta(days=120)
-    end = as_of if as_of_shown else last
-    if x[-1] < end:
-        x, y = [*x, end], [*y, y[-1]]
     over = allocated_ore is not None and y and y[-1] * 100 > allocated_ore
     fig.add_scatter(
         x=x, y=y, mode="lines", line_shape="hv", name=t("chart.burn.actual", lang),
@@ -57,13 +60,15 @@ def burn_chart(spend: pd.DataFrame, planned: pd.DataFrame, *, lang: str, scope: 
     as_of_text = t("common.data_date", lang, date=fmt_date(as_of, lang))
     if as_of_shown:
         fig.add_vline(x=as_of.isoformat(), line={"color": INK, "width": 1.5, "dash": "dot"})
-        fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False, text=as_of_text)
+        fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
+                           text=as_of_text)
     else:
         fig.add_annotation(x=1, xref="paper", y=1, yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
                            text=f"{as_of_text} →")
     fig.update_layout(
         title=t("chart.burn.title", lang, scope=scope), separators=separators(lang), height=460,
-        xaxis={"type": "date", "title": t("chart.burn.x", lang), "tickformat": "%Y-%m", "gridcolor": GRID},
+        xaxis={"type": "date", "title": t("chart.burn.x", lang), "tickformat": "%Y-%m", "gridcolor": GRID,
+               "range": [period[0].isoformat(), period[1].isoformat()] if period else None},
         yaxis={"title": t("chart.burn.y", lang), "tickformat": ",.0f", "ticksuffix": " kr", "rangemode": "tozero"},
         margin={"t": 100, "l": 120},
     )

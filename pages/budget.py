@@ -1,4 +1,5 @@
 from datetime import date
+from textwrap import shorten
 
 import pandas as pd
 import streamlit as st
@@ -135,7 +136,9 @@ funded = f"{fmt_date(funded_from, lang)} – {fmt_date(funded_to, lang)}"
 def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename: str) -> None:
     spend = cached_query(budget.cumulative_spend)(activity=code, area=None if code else area, year=year, as_of=as_of)
     planned = cached_query(budget.planned_burn)(activity=code, area=None if code else area, year=year, as_of=as_of)
-    figure = burn_chart(spend, planned, lang=lang, scope=scope, as_of=as_of, allocated_ore=allocated_ore)
+    period = (date(year, 1, 1), date(year + 1, 1, 1)) if year else None
+    figure = burn_chart(spend, planned, lang=lang, scope=scope, as_of=as_of, allocated_ore=allocated_ore,
+                        period=period)
     spent_now = int(spend["cumulative_ore"].iloc[-1]) if len(spend) else 0
     planned_now = planned.loc[planned["date"] <= as_of, "planned_ore"]
     alt = t("chart.burn.title", scope=scope) + ". " + t(
@@ -156,7 +159,7 @@ if code:
     row = shown[shown["code"] == code].iloc[0]
     if pd.isna(row["allocated_ore"]):
         st.caption(t("budget.burn.no_allocation", code=code))
-    draw_burn(code, f"{code} {titles[code][:50]}", None if pd.isna(row["allocated_ore"])
+    draw_burn(code, f"{code} {shorten(titles[code], 60, placeholder=' …')}", None if pd.isna(row["allocated_ore"])
               else int(row["allocated_ore"]), f"budget-forbrukning-{code}-{lang}")
 st.caption(t("budget.burn.caption", funded=funded, date=fmt_date(as_of, lang)))
 
