@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from mobility.activities import month_end
@@ -72,6 +73,11 @@ def sek(ore: int | None) -> int | float | None:
         return None
     ore = int(ore)
     return ore // ORE if ore % ORE == 0 else float(Decimal(ore) / ORE)
+
+
+def sek_text(ore: int) -> str:
+    """Öre → exact kronor as text for the audit log: ``1234.56``."""
+    return str(Decimal(ore) / ORE)
 
 
 def add_months(day: date, months: int) -> date:
@@ -282,8 +288,10 @@ def ledger_entries(engine: Engine, *, activity: str | None = None, area: str | N
     query = query.order_by(Spend.spent_on.desc(), Spend.id.desc()).limit(limit)
     with Session(engine) as session:
         rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=["id", "spent_on", "activity", "amount_ore", "description", "reference",
-                                       "source", "entered_by", "entered_at"])
+    df = pd.DataFrame(rows, columns=["id", "spent_on", "activity", "amount_ore", "description", "reference",
+                                     "source", "entered_by", "entered_at"])
+    df["reference"] = df["reference"].fillna("")
+    return df
 
 
 def ledger_summary(engine: Engine) -> dict:
@@ -381,22 +389,25 @@ def add_spend(*, engine: Engine, actor: Actor, spent_on, activity: str, amount, 
 
     values = {"date": spent_on, "activity": activity, "amount_sek": amount, "description": description,
               "reference": reference}
-    with write_transaction(engine, actor) as session:
-        entry, problems = _check_entry(values, codes=(codes := _activity_ids(session)), today=today or date.today(),
-                                       lang=lang, where=where)
-        if entry and entry.reference and _existing_references(session, [entry.reference]):
-            problems.append(where("reference", t("budget.err.reference_exists", lang, value=entry.reference)))
-        if problems:
-            raise ValidationError(problems)
-        spend = Spend(activity_id=codes[entry.activity], spent_on=entry.spent_on, amount_ore=entry.amount_ore,
-                      description=entry.description, reference=entry.reference, source="manual",
-                      entered_by=actor.name, entered_at=now())
-        session.add(spend)
-        session.flush()
-        audit(session, actor, action="add_spend", entity="spend", key=entry.reference or str(spend.id),
-              after={"date": entry.spent_on, "activity": entry.activity, "amount_sek": str(Decimal(entry.amount_ore)
-                     / ORE), "description": entry.description, "reference": entry.reference})
-        return spend.id
+    try:
+        with write_transaction(engine, actor) as session:
+            codes = _activity_ids(session)
+            entry, problems = _check_entry(values, codes=codes, today=today or date.today(), lang=lang, where=where)
+            if entry and entry.reference and _existing_references(session, [entry.reference]):
+                problems.append(where("reference", t("budget.err.reference_exists", lang, value=entry.reference)))
+            if problems:
+                raise ValidationError(problems)
+            spend = Spend(activity_id=codes[entry.activity], spent_on=entry.spent_on, amount_ore=entry.amount_ore,
+                          description=entry.description, reference=entry.reference or None, source="manual",
+                          entered_by=actor.name, entered_at=now())
+            session.add(spend)
+            session.flush()
+            audit(session, actor, action="add_spend", entity="spend", key=entry.reference or str(spend.id),
+                  after={"date": entry.spent_on, "activity": entry.activity, "amount_sek": sek_text(entry.amount_ore),
+                         "description": entry.description, "reference": entry.reference})
+            return spend.id
+    except IntegrityError as exc:  # the same reference saved at the same moment by someone else
+        raise ConcurrentEditError(reference) from exc
 
 
 @dataclass
@@ -484,21 +495,24 @@ def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "s
 def import_spend(*, engine: Engine, actor: Actor, data: bytes, filename: str, lang: str = "sv",
                  today: date | None = None) -> ImportPreview:
     """All or nothing: every row valid, or nothing is written. Rows whose reference is already there are skipped."""
-    with write_transaction(engine, actor) as session:
-        preview = preview_import(engine, data=data, filename=filename, lang=lang, today=today, session=session)
-        if preview.problems:
-            raise ValidationError(preview.problems)
-        codes, at = _activity_ids(session), now()
-        session.add_all([
-            Spend(activity_id=codes[r.activity], spent_on=r.spent_on, amount_ore=r.amount_ore,
-                  description=r.description, reference=r.reference, source="import", entered_by=actor.name,
-                  entered_at=at)
-            for r in preview.rows
-        ])
-        audit(session, actor, action="import_spend", entity="spend", key=filename, after={
-            "rows": len(preview.rows), "amount_sek": str(Decimal(preview.total_ore) / ORE),
-            "skipped_references": [r.reference for r in preview.skipped],
-        })
+    try:
+        with write_transaction(engine, actor) as session:
+            preview = preview_import(engine, data=data, filename=filename, lang=lang, today=today, session=session)
+            if preview.problems:
+                raise ValidationError(preview.problems)
+            codes, at = _activity_ids(session), now()
+            session.add_all([
+                Spend(activity_id=codes[r.activity], spent_on=r.spent_on, amount_ore=r.amount_ore,
+                      description=r.description, reference=r.reference, source="import", entered_by=actor.name,
+                      entered_at=at)
+                for r in preview.rows
+            ])
+            audit(session, actor, action="import_spend", entity="spend", key=filename, after={
+                "rows": len(preview.rows), "amount_sek": sek_text(preview.total_ore),
+                "skipped_references": [r.reference for r in preview.skipped],
+            })
+    except IntegrityError as exc:  # an import of the same file running at the same moment
+        raise ConcurrentEditError(filename) from exc
     return preview
 
 
@@ -569,7 +583,7 @@ def budget_xlsx(table: pd.DataFrame, *, lang: str) -> bytes:
     for r in table.itertuples():
         ws.append([
             r.code, r.area, getattr(r, f"title_{lang}"),
-            *(None if v is pd.NA or v is None else Decimal(int(v)) / ORE
+            *(None if pd.isna(v) else Decimal(int(v)) / ORE
               for v in (r.plan_ore, r.allocated_ore, r.spent_ore, r.remaining_ore)),
             None if r.burn_pct is None or pd.isna(r.burn_pct) else r.burn_pct / 100,
             ", ".join(t(f"budget.flag.{f}", lang) for f in r.flags),

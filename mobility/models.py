@@ -125,7 +125,7 @@ class Spend(SQLModel, table=True):
     spent_on: date = Field(index=True)
     amount_ore: int = Field(sa_type=BigInteger)  # negative for a correction
     description: str = ""
-    reference: str = Field(default="", max_length=60, index=True)
+    reference: str | None = Field(default=None, max_length=60, unique=True)  # voucher number; a re-import skips it
     source: str = Field(default="manual", max_length=20, index=True)  # manual, import or example
     entered_by: str
     entered_at: datetime

@@ -205,6 +205,17 @@ def test_re_importing_the_same_export_never_counts_twice(clean):
     assert ([r.reference for r in preview.rows], len(preview.skipped)) == (["V-3"], 2)
 
 
+def test_an_import_racing_another_with_the_same_file_is_refused_by_the_database(clean, monkeypatch):
+    """The check for known references can lose a race; the unique reference still never counts a row twice."""
+    data = csv_file("2017-03-01,A1,100,Resa,RACE-1\n")
+    budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
+    before = ledger_state(clean)
+    monkeypatch.setattr(budget, "_existing_references", lambda session, references: set())
+    with pytest.raises(ConcurrentEditError):
+        budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
+    assert ledger_state(clean) == before
+
+
 def test_an_xlsx_with_date_and_number_cells_imports(clean):
     wb = Workbook()
     wb.active.append(["Date", "Activity", "Amount_SEK", "Description", "Reference"])
@@ -355,6 +366,9 @@ def test_an_editor_records_a_spend_and_the_page_shows_it(app, engine):
     assert "Förbrukat 575\u00a0251,75\u00a0kr" in texts(at)
     assert "**D3**" not in texts(at).split("Outnyttjade")[-1].split("\n")[0]
     assert activity(budget.budget_report(engine), "D3")["spent"] == 12_500.5
+    log = app("history").table[0].value
+    assert ("io.editor", "Utgift bokförd", "V-2017-77") in set(zip(log["Vem"], log["Händelse"], log["Post"],
+                                                                   strict=True))
 
 
 def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):

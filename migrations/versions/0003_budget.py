@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-28 23:48:40.304761
+Create Date: 2026-11-29 00:07:45.733437
 """
 from alembic import op
 import sqlalchemy as sa
@@ -37,16 +37,16 @@ def upgrade() -> None:
     sa.Column('spent_on', sa.Date(), nullable=False),
     sa.Column('amount_ore', sa.BigInteger(), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('entered_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('entered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reference')
     )
     with op.batch_alter_table('spend', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_spend_activity_id'), ['activity_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_spend_reference'), ['reference'], unique=False)
         batch_op.create_index(batch_op.f('ix_spend_source'), ['source'], unique=False)
         batch_op.create_index(batch_op.f('ix_spend_spent_on'), ['spent_on'], unique=False)
 
@@ -58,7 +58,6 @@ def downgrade() -> None:
     with op.batch_alter_table('spend', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spend_spent_on'))
         batch_op.drop_index(batch_op.f('ix_spend_source'))
-        batch_op.drop_index(batch_op.f('ix_spend_reference'))
         batch_op.drop_index(batch_op.f('ix_spend_activity_id'))
 
     op.drop_table('spend')
