@@ -150,13 +150,12 @@ def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename:
 
 scope = t("chart.burn.area", area=f"{area} {area_names[area]}") if area else t("chart.burn.whole")
 draw_burn(None, scope, allocated, f"budget-forbrukning-{area or 'hela-planen'}-{lang}")
-codes = list(shown["code"])
 funded_codes = [c for c, a in zip(shown["code"], shown["allocated_ore"], strict=True) if not pd.isna(a)]
-code = url_selectbox(t("budget.burn.pick"), codes, key="activity", lang=lang,
-                     default=funded_codes[0] if funded_codes else codes[0],
+code = url_selectbox(t("budget.burn.pick"), list(table["code"]), key="activity", lang=lang,  # a link stays valid
+                     default=funded_codes[0] if funded_codes else shown["code"].iloc[0],
                      format_func=lambda c: f"{c} – {titles[c][:90]}")
 if code:
-    row = shown[shown["code"] == code].iloc[0]
+    row = table[table["code"] == code].iloc[0]
     if pd.isna(row["allocated_ore"]):
         st.caption(t("budget.burn.no_allocation", code=code))
     draw_burn(code, f"{code} {shorten(titles[code], 60, placeholder=' …')}", None if pd.isna(row["allocated_ore"])

@@ -77,6 +77,7 @@ def main() -> None:
             started = time.perf_counter()
             at.run()
             warm.append(1000 * (time.perf_counter() - started))
+        print("  warm runs (ms):", " ".join(f"{w:.0f}" for w in warm))
         print(f"budget page, {who}: first run {cold:.0f} ms; warm median {statistics.median(warm):.0f} ms, "
               f"min {min(warm):.0f} ms, max {max(warm):.0f} ms ({args.runs} runs; goal ≤ 150 ms)")
 
