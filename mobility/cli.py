@@ -6,11 +6,13 @@ import json
 import os
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
+from mobility import budget
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.checklists import checklists_json
@@ -159,6 +161,45 @@ def cmd_checklists(engine, args) -> int:
         for r in rows:
             print(f"{r['key']:<34} {','.join(r['activities']):<6} v{r['version']} {r['status']:<9} "
                   f"{len(r['items']):>3} items  {r['title'][:60]}")
+
+
+# Budget ----------------------------------------------------------------------------------------------------------
+def _cli_actor() -> Actor:
+    try:
+        return Actor(f"cli:{getpass.getuser()}", "system")
+    except (KeyError, OSError):
+        return SYSTEM
+
+
+def cmd_budget(engine, args) -> int:
+    report = budget.budget_report(engine, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    def kr(v):
+        return "–" if v is None else f"{v:>14,.2f}".replace(",", " ")
+
+    print(f"Budget as of {report['as_of']} (SEK)      allocated          spent      remaining")
+    for a in report["areas"]:
+        print(f"  area {a['code']:<22}{kr(a['allocated'])} {kr(a['spent'])} {kr(a['remaining'])}")
+    total = report["total"]
+    print(f"  {'total':<27}{kr(total['allocated'])} {kr(total['spent'])} {kr(total['remaining'])}")
+    for r in report["activities"]:
+        if r["flags"]:
+            print(f"  {r['code']:<5} {', '.join(r['flags'])}")
+    return 0
+
+
+def cmd_import_spend(engine, args) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{args.file}: {exc.strerror}") from exc
+    result = budget.import_spend(engine=engine, actor=_cli_actor(), data=data, filename=args.file.name, lang="en")
+    total = Decimal(result.total_ore) / budget.ORE
+    print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "
+          f"skipped {len(result.skipped)} already in the ledger"
+          + (f": {', '.join(r.reference for r in result.skipped)}" if result.skipped else ""))
     return 0
 
 
@@ -225,6 +266,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("checklists", help="list the checklist templates (current version, items in Swedish)")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(run=cmd_checklists)
+
+
+    # Budget
+    p = sub.add_parser("budget", help="allocated, spent and remaining per area and activity")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (amounts in SEK)")
+    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="count spending and decisions up to this day (default today)")
+    p.set_defaults(run=cmd_budget)
+    p = sub.add_parser("import-spend", help="import spending from CSV or XLSX, all or nothing")
+    p.add_argument("file", type=Path, help="columns date, activity, amount_sek, description, reference")
+    p.set_defaults(run=cmd_import_spend)
     return parser
 
 

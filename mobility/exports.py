@@ -17,13 +17,16 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from sqlalchemy import Engine
 
-from mobility import targets
+from mobility import budget, targets
 from mobility.activities import activity_table, area_summaries
 from mobility.audit import audit_entries
 from mobility.charts import mark_example, timeline
+from mobility.charts_budget import burn_chart
 from mobility.charts_targets import balance_chart, mix_chart, target_chart
+from mobility.checklists import checklists_json
 from mobility.counts import counts_frame
-from mobility.i18n import local_time, local_today
+from mobility.examples import example_counts
+from mobility.i18n import local_time, local_today, t
 
 # Chart images ---------------------------------------------------------------------------------------------------
 
@@ -64,6 +67,14 @@ def _mix(engine: Engine, lang: str, today: date) -> go.Figure:
     return mark_example(figure, lang) if data["examples"] else figure
 
 
+def _budget_burn(engine: Engine, lang: str, today: date) -> go.Figure:
+    total = budget.budget_report(engine, as_of=today)["total"]
+    figure = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
+                        lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
+                        allocated_ore=round(total["allocated"] * 100))
+    return mark_example(figure, lang) if "spend" in example_counts(engine) else figure
+
+
 CHARTS: dict[str, ChartSpec] = {
     "timeline": ChartSpec({"sv": "tidsplan-mobilitetsplan", "en": "timeline-mobility-plan"}, _timeline),
     "target_a": ChartSpec({"sv": "utresande-studenter-mal-a", "en": "outgoing-students-target-a"}, _target("A")),
@@ -71,6 +82,7 @@ CHARTS: dict[str, ChartSpec] = {
                           _target("B")),
     "balance": ChartSpec({"sv": "balans-in-och-utresande", "en": "balance-incoming-outgoing"}, _balance),
     "mix": ChartSpec({"sv": "sammansattning-internationella-studenter", "en": "mix-international-students"}, _mix),
+    "budget_burn": ChartSpec({"sv": "budgetforbrukning", "en": "budget-burn"}, _budget_burn),
 }
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -174,9 +186,20 @@ def audit_sheet(engine: Engine) -> pd.DataFrame:
 
 
 # Sheet name (≤ 31 characters, Excel's limit) → loader. A domain adds its table here.
+def checklist_items_sheet(engine: Engine) -> pd.DataFrame:
+    """Every item of every checklist's newest version, one row each."""
+    return pd.DataFrame([
+        {"key": c["key"], "title": c["title"], "version": c["version"], "status": c["status"],
+         "activities": ", ".join(c["activities"]), "phase": item["phase"], "text": item["text"]}
+        for c in checklists_json(engine) for item in c["items"]
+    ])
+
+
 SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "activities": activities_sheet,
     "counts": counts_frame,
+    "spending": lambda engine: budget.ledger_entries(engine, limit=None),
+    "checklists": checklist_items_sheet,
     "audit": audit_sheet,
 }
 

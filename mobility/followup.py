@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, local_today, t
+from mobility.i18n import TIMEZONE, fmt_sek, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
 
@@ -170,6 +170,17 @@ def upcoming(engine: Engine, since: date, today: date) -> Section:
     ])
 
 
+def idle_budget(engine: Engine, since: date, today: date) -> Section:
+    """Money allocated to activities that started over six months ago with nothing spent (the budget's 'idle')."""
+    from mobility.budget import budget_report
+
+    idle = [a for a in budget_report(engine, as_of=today)["activities"] if "idle" in a["flags"]]
+    titles = {r.code: _title(r) for r in activity_table(engine, today).itertuples()}
+    return Section("idle_budget", "late", ["activity", "title", "allocated"], [
+        (a["code"], titles[a["code"]], Localised(fmt_sek(a["allocated"], "sv"), fmt_sek(a["allocated"], "en"))) for a in idle
+    ])
+
+
 # In report order. A domain adds its section here (idle budget, for example, goes in the "late" group).
 SECTIONS: dict[str, Callable[[Engine, date, date], Section]] = {
     "status_changes": status_changes,
@@ -177,6 +188,7 @@ SECTIONS: dict[str, Callable[[Engine, date, date], Section]] = {
     "spend": audit_section("spend", entity="spend"),
     "checklist_runs": audit_section("checklist_runs", entity="checklist_run", action="complete_run"),
     "overdue": overdue,
+    "idle_budget": idle_budget,
     "upcoming": upcoming,
 }
 

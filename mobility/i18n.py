@@ -34,7 +34,7 @@ def normalise_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     """The text for ``key`` in ``lang``; a missing key shows itself rather than failing a page."""
     texts = strings().get(key)
     text = texts.get(lang) or texts.get(DEFAULT_LANG) if texts else key

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -212,3 +212,26 @@ class ChecklistRunItem(SQLModel, table=True):
     due_date: date | None = None
     done_at: datetime | None = None
     done_by: str | None = None
+
+
+# Budget: later decisions on an activity's allocation, and the append-only spending ledger (amounts in öre)
+class AllocationChange(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    decided_on: date
+    amount_ore: int = Field(sa_type=BigInteger)  # the new allocation, replacing the plan's figure
+    note: str
+    entered_by: str
+    entered_at: datetime
+
+
+class Spend(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    spent_on: date = Field(index=True)
+    amount_ore: int = Field(sa_type=BigInteger)  # negative for a correction
+    description: str = ""
+    reference: str | None = Field(default=None, max_length=60, unique=True)  # voucher number; a re-import skips it
+    source: str = Field(default="manual", max_length=20, index=True)  # manual, import or example
+    entered_by: str
+    entered_at: datetime

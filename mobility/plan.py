@@ -144,6 +144,7 @@ def seed_plan(engine: Engine, path: Path) -> bool:
 def init_database(engine: Engine) -> None:
     """Start-up: migrate, seed every plan file not in the database yet, then the domains' seeds (all idempotent)."""
     # Imported here: the domain modules import this one.
+    from mobility.budget import seed_example_spending
     from mobility.checklists import seed_checklists
     from mobility.counts import seed_example_counts
     from mobility.db import migrate
@@ -153,4 +154,5 @@ def init_database(engine: Engine) -> None:
     for path in PLAN_FILES:
         seed_plan(engine, path)
     seed_once(engine, "example_counts", seed_example_counts)
+    seed_once(engine, "example_spending", seed_example_spending)
     seed_checklists(engine)

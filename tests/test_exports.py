@@ -101,7 +101,7 @@ def test_the_workbook_has_a_sheet_per_table_and_no_formula(engine, tmp_path):
     """XLSX: activities and audit, every cell a value, the hostile text shown as text."""
     _hostile_status(engine)
     book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
-    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "audit"]
+    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "audit"]
     activities = book["activities"]
     assert activities.max_row == 1 + 28
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
@@ -142,7 +142,7 @@ def test_cli_export_writes_the_workbook_and_refuses_bad_input(engine, db_url, tm
     """``export FILE.xlsx`` works; a wrong suffix or a zero size is an error that writes nothing."""
     done = run_cli("export", str(tmp_path / "all.xlsx"), db_url=db_url)
     assert done.returncode == 0, done.stderr
-    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames == ["activities", "audit"]
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames == list(exports.SHEETS)
     bad = run_cli("export", str(tmp_path / "all.csv"), db_url=db_url)
     assert bad.returncode != 0 and ".xlsx" in bad.stderr and not (tmp_path / "all.csv").exists()
     bad = run_cli("export-charts", str(tmp_path / "none"), "--width", "0", db_url=db_url)

@@ -29,6 +29,7 @@ class PageSpec:
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
     PageSpec("targets", "pages/targets.py", ":material/flag:"),
+    PageSpec("budget", "pages/budget.py", ":material/account_balance_wallet:"),
     PageSpec("checklists", "pages/checklists.py", ":material/checklist:"),
     PageSpec("followup", "pages/followup.py", ":material/event_note:"),
     PageSpec("counts", "pages/counts.py", ":material/edit_note:", role="editor"),
@@ -45,7 +46,7 @@ class PageContext:
     actor: Actor
     today: date
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, /, **values) -> str:
         return t(key, self.lang, **values)
 
 
