@@ -119,6 +119,7 @@ def cmd_report(engine, args) -> int:
     data = followup.followup_report(engine, since=args.since, today=local_today())
     args.out.write_bytes(report.render(data, args.format, args.lang))
     print(args.out)
+    return 0
 
 
 def cmd_import_counts(engine, args) -> int:
@@ -151,6 +152,7 @@ def cmd_targets(engine, args) -> int:
         b = report["balance"]
         print(f"Balance: {b['outgoing']} out / {b['incoming']} in = {b['ratio']}")
         print("Mix of incoming students: " + ", ".join(f"{k} {v}" for k, v in report["composition"].items()))
+    return 0
 
 
 def cmd_checklists(engine, args) -> int:
@@ -161,6 +163,7 @@ def cmd_checklists(engine, args) -> int:
         for r in rows:
             print(f"{r['key']:<34} {','.join(r['activities']):<6} v{r['version']} {r['status']:<9} "
                   f"{len(r['items']):>3} items  {r['title'][:60]}")
+    return 0
 
 
 # Budget ----------------------------------------------------------------------------------------------------------
