@@ -6,7 +6,16 @@ never disagree. Counts under five can identify people, so a publishable count be
 
 from dataclasses import dataclass
 
-from mobility.i18n import fmt_int, fmt_number, fmt_pct, fmt_sek, t
+import plotly.graph_objects as go
+from sqlalchemy import Engine
+
+from mobility import budget, targets
+from mobility.activities import activity_table
+from mobility.charts import mark_example
+from mobility.charts_budget import burn_chart
+from mobility.charts_targets import target_chart
+from mobility.examples import example_counts
+from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_sek, t
 
 SMALL_COUNT = 5
 SOURCE = "International Office, Mittuniversitetet"
@@ -27,9 +36,10 @@ class Headline:
     status: str | None = None  # a target's status word, or None
 
 
-def headlines(*, targets: dict, budget: dict, activities_done: int, activities_total: int, lang: str) -> list[Headline]:
+def headlines(*, target_figures: dict, budget_figures: dict, activities_done: int, activities_total: int,
+              lang: str) -> list[Headline]:
     """Outgoing students vs target, Erasmus teachers vs target, balance, budget used, activities done."""
-    by_code = {row["code"]: row for row in targets.get("targets", [])}
+    by_code = {row["code"]: row for row in target_figures.get("targets", [])}
     out = []
     for code in ("A", "B"):
         row = by_code.get(code)
@@ -43,7 +53,7 @@ def headlines(*, targets: dict, budget: dict, activities_done: int, activities_t
                      baseline_year=row["baseline_year"]),
             status=row["status"],
         ))
-    balance = targets.get("balance") or {}
+    balance = target_figures.get("balance") or {}
     ratio = balance.get("ratio")
     out.append(Headline(
         key="balance",
@@ -51,7 +61,7 @@ def headlines(*, targets: dict, budget: dict, activities_done: int, activities_t
         detail=t("press.balance_detail", lang, outgoing=publishable_count(balance.get("outgoing"), lang),
                  incoming=publishable_count(balance.get("incoming"), lang)),
     ))
-    total = budget["total"]
+    total = budget_figures["total"]
     used = 100 * total["spent"] / total["allocated"] if total["allocated"] else None
     out.append(Headline(
         key="budget", value=fmt_pct(used, lang, 0),
@@ -62,3 +72,68 @@ def headlines(*, targets: dict, budget: dict, activities_done: int, activities_t
         detail=t("press.activities_detail", lang, pct=fmt_pct(100 * activities_done / activities_total, lang, 0)),
     ))
     return out
+
+
+def suppress_small_counts(fig: go.Figure) -> go.Figure:
+    """Hide every plotted count under five: the point goes, a "<5" label sits low on the axis, hovers are off."""
+    labels = []
+    for trace in fig.data:
+        ys = list(trace.y) if trace.y is not None else []
+        small = [y is not None and y < SMALL_COUNT for y in ys]
+        if not any(small):
+            continue
+        trace.y = [None if hide else y for y, hide in zip(ys, small, strict=True)]
+        if trace.text is not None and not isinstance(trace.text, str):
+            trace.text = ["<5" if hide else text for text, hide in zip(trace.text, small, strict=True)]
+        labels += [x for x, hide in zip(trace.x, small, strict=True) if hide]
+    if labels:
+        fig.add_scatter(x=labels, y=[SMALL_COUNT / 2] * len(labels), mode="text", text=["<5"] * len(labels),
+                        showlegend=False, hoverinfo="skip")
+    fig.update_traces(hoverinfo="skip", hovertemplate=None)
+    return fig
+
+
+def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
+    """The source and the data date on the image itself, so a chart cut out for print keeps them."""
+    fig.add_annotation(text=t("press.source_line", lang, source=SOURCE, date=fmt_date(as_of, lang)),
+                       xref="paper", yref="paper", x=0, y=-0.4, xanchor="left", yanchor="top", showarrow=False,
+                       font={"size": 12, "color": "#5b6673"})
+    return fig
+
+
+@dataclass(frozen=True)
+class PressView:
+    headlines: list[Headline]
+    charts: list[tuple[str, go.Figure]]  # (file name stem, figure)
+    examples: bool
+    year: int | None
+
+
+def press_view(engine: Engine, *, lang: str, today) -> PressView:
+    """Everything the press view shows, from the same reports as the CLI."""
+    page = targets.targets_page(engine)
+    report = targets.report_from_cube(page["cube"])
+    money = budget.budget_report(engine, as_of=today)
+    table = activity_table(engine, today)
+    examples = bool(page["examples"]) or "spend" in example_counts(engine)
+    done = int((table["status"] == "done").sum())
+    figures = headlines(target_figures=report, budget_figures=money, activities_done=done, activities_total=len(table),
+                        lang=lang)
+    charts = []
+    for row in report["targets"]:
+        goal = targets.goal(row["code"])
+        figure = target_chart(page["series"][row["code"]], row, name=goal.name[lang], lang=lang)
+        stem = t("press.file.target_" + row["code"].lower(), lang)
+        charts.append((f"{stem}-{report['year']}", suppress_small_counts(figure)))
+    burn = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
+                      lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
+                      allocated_ore=round(money["total"]["allocated"] * 100))
+    charts.append((f"{t('press.file.budget', lang)}-{today.year}", burn))
+    for _, figure in charts:
+        figure.update_layout(height=520, margin={"t": 70, "b": 150, "r": 30}, title_font_size=17,
+                             legend={"y": -0.22, "yanchor": "top"})
+        figure.update_yaxes(automargin=True)
+        stamp_source(figure, lang=lang, as_of=today)
+        if examples:
+            mark_example(figure, lang)
+    return PressView(figures, charts, examples, report["year"])

@@ -12,16 +12,16 @@ from mobility.i18n import t
 from mobility.ui.data import engine
 
 
-def chart_downloads(key: str, fig, *, lang: str, today: date, all_charts: bool = True) -> None:
-    """PNG and SVG of ``fig``, the registered chart ``key`` as drawn (and optionally the ZIP of all charts)."""
+def chart_downloads(stem: str, fig, *, lang: str, today: date, all_charts: bool = True) -> None:
+    """PNG and SVG of ``fig`` as drawn, saved as ``stem``.png/.svg (and optionally the ZIP of all charts)."""
     width = exports.DEFAULT_WIDTH * exports.DEFAULT_SCALE
     height = int(fig.layout.height or exports.DEFAULT_HEIGHT) * exports.DEFAULT_SCALE
     row = st.container(horizontal=True)
     for fmt in exports.FORMATS:
         row.download_button(
             t(f"export.{fmt}", lang), data=lambda fmt=fmt: exports.figure_image(fig, fmt=fmt),
-            file_name=exports.chart_file_name(key, lang=lang, fmt=fmt), mime=exports.FORMATS[fmt],
-            on_click="ignore", icon=":material/image:", key=f"export-{key}-{fmt}",
+            file_name=f"{stem}.{fmt}", mime=exports.FORMATS[fmt], on_click="ignore", icon=":material/image:",
+            key=f"export-{stem}-{fmt}",
         )
     if all_charts:
         row.download_button(

@@ -31,6 +31,7 @@ PAGES = [
     PageSpec("targets", "pages/targets.py", ":material/flag:"),
     PageSpec("budget", "pages/budget.py", ":material/account_balance_wallet:"),
     PageSpec("checklists", "pages/checklists.py", ":material/checklist:"),
+    PageSpec("press", "pages/press.py", ":material/newspaper:"),
     PageSpec("followup", "pages/followup.py", ":material/event_note:"),
     PageSpec("counts", "pages/counts.py", ":material/edit_note:", role="editor"),
     PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
@@ -75,12 +76,25 @@ def page(key: str) -> PageContext:
         st.divider()
         _login_box(actor, lang)
     ctx = PageContext(key, lang, actor, local_today())
+    if st.query_params.get("present") == "1":
+        _presentation_mode()
     show_pending_toast()
     if not _allowed(actor, spec.role):
         st.title(t(f"page.{key}", lang))
         st.info(t("auth.needs_role", lang, role=t(f"role.{spec.role}", lang)))
         st.stop()
     return ctx
+
+
+def _presentation_mode() -> None:
+    """``?present=1``: no sidebar, header or toolbar, less padding — the page as it goes on a screen or in print."""
+    st.html(
+        "<style>"
+        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stHeader'],"
+        "[data-testid='stToolbar'],[data-testid='stExpandSidebarButton']{display:none !important}"
+        "[data-testid='stMainBlockContainer']{padding:1.25rem 2.5rem 0.5rem !important;max-width:none !important}"
+        "</style>"
+    )
 
 
 def lang_param(lang: str) -> dict:
