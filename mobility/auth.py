@@ -66,7 +66,8 @@ def authenticate(engine: Engine, users: dict, username: str, password: str, *, a
         if recent >= MAX_FAILURES:
             raise LoginThrottled(name)
         account = users.get(name)
-        if account and account.get("role") in EDIT_ROLES and verify_password(password, account.get("password_hash", "")):
+        stored_hash = (account or {}).get("password_hash", "")
+        if account and account.get("role") in EDIT_ROLES and verify_password(password, stored_hash):
             session.execute(delete(LoginFailure).where(LoginFailure.username == name))
             return Actor(name, account["role"])
         session.add(LoginFailure(username=name, at=at))

@@ -92,7 +92,8 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
     if lo <= today <= hi:
         fig.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, yref="paper",
                       line={"color": INK, "width": 2, "dash": "dot"})
-        fig.add_annotation(x=today.isoformat(), y=1, yref="paper", text=t("chart.today", lang, date=fmt_date(today, lang)),
+        fig.add_annotation(x=today.isoformat(), y=1, yref="paper",
+                           text=t("chart.today", lang, date=fmt_date(today, lang)),
                            showarrow=False, yanchor="bottom")
     else:
         fig.add_annotation(x=1, xref="paper", y=1, yref="paper", xanchor="right", yanchor="bottom", showarrow=False,

@@ -177,7 +177,8 @@ def idle_budget(engine: Engine, since: date, today: date) -> Section:
     idle = [a for a in budget_report(engine, as_of=today)["activities"] if "idle" in a["flags"]]
     titles = {r.code: _title(r) for r in activity_table(engine, today).itertuples()}
     return Section("idle_budget", "late", ["activity", "title", "allocated"], [
-        (a["code"], titles[a["code"]], Localised(fmt_sek(a["allocated"], "sv"), fmt_sek(a["allocated"], "en"))) for a in idle
+        (a["code"], titles[a["code"]], Localised(fmt_sek(a["allocated"], "sv"), fmt_sek(a["allocated"], "en")))
+        for a in idle
     ])
 
 

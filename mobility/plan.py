@@ -65,7 +65,8 @@ def _krona(text: str) -> int:
 
 
 def parse_resources(text: str | None) -> Resources:
-    """'sa 100 000 kr', '25*1500', 'Snittkostnad 760 kr/ översatt kursplan 30 000 kr', '500 000 Motfinansiering krävs.'"""
+    """Read an amount as written: 'sa 100 000 kr', '25*1500', 'Snittkostnad 760 kr/ översatt kursplan 30 000 kr',
+    '500 000 Motfinansiering krävs.'."""
     if not text or not text.strip():
         return Resources()
     s = text.strip()

@@ -65,7 +65,8 @@ def headlines(*, target_figures: dict, budget_figures: dict, activities_done: in
     used = 100 * total["spent"] / total["allocated"] if total["allocated"] else None
     out.append(Headline(
         key="budget", value=fmt_pct(used, lang, 0),
-        detail=t("press.budget_detail", lang, spent=fmt_sek(total["spent"], lang), allocated=fmt_sek(total["allocated"], lang)),
+        detail=t("press.budget_detail", lang, spent=fmt_sek(total["spent"], lang),
+                 allocated=fmt_sek(total["allocated"], lang)),
     ))
     out.append(Headline(
         key="activities", value=f"{activities_done}/{activities_total}",

@@ -4,8 +4,8 @@ from mobility import press
 from mobility.charts import plotly_config
 from mobility.i18n import fmt_date
 from mobility.ui import shell
-from mobility.ui.exports import chart_downloads
 from mobility.ui.data import cached_query
+from mobility.ui.exports import chart_downloads
 
 ctx = shell.page("press")
 lang, t = ctx.lang, ctx.t

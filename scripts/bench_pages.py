@@ -15,12 +15,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(runs: int = 15) -> None:
+    import logging
+
     from streamlit.testing.v1 import AppTest
 
     from mobility.db import make_engine
     from mobility.plan import init_database
     from mobility.ui.shell import PAGES
 
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings are noise here
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.db"
         init_database(make_engine())
