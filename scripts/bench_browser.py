@@ -84,7 +84,8 @@ def main(runs: int = 5) -> None:
                 for spec in PAGES:
                     if spec.role != "viewer":
                         continue  # an editor page shows a viewer only its login hint
-                    page_times, charts = zip(*(_ready_ms(browser, f"{app_url}/{spec.key}") for _ in range(runs)))
+                    measured = [_ready_ms(browser, f"{app_url}/{spec.key}") for _ in range(runs)]
+                    page_times, charts = zip(*measured, strict=True)
                     n = charts[0]
                     empty = [_ready_ms(browser, f"{base_url}/?charts={n}")[0] for _ in range(runs)]
                     ratio = statistics.median(page_times) / statistics.median(empty)
