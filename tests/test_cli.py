@@ -20,9 +20,9 @@ def test_activities_json_lists_the_whole_plan(db_url):
     assert len(rows) == 28
     a3 = next(r for r in rows if r["code"] == "A3")
     expected = {
-        "code": "A3", "section": "A", "goals": ["A"], "responsible": "International Office", "start_text": "Januari 2017",
-        "end_text": "", "start": "2017-01", "end": None, "budget_sek": 37500, "links": ["A1", "A2"],
-        "status": "planned", "decided": True,
+        "code": "A3", "section": "A", "goals": ["A"], "responsible": "International Office",
+        "start_text": "Januari 2017", "end_text": "", "start": "2017-01", "end": None, "budget_sek": 37500,
+        "links": ["A1", "A2"], "status": "planned", "decided": True,
     }
     assert {key: a3[key] for key in expected} == expected
     assert a3["title"].startswith("Träffar med kontaktpersoner")
@@ -35,7 +35,8 @@ def test_a_database_it_cannot_open_is_a_clear_error(tmp_path):
 
 def test_add_user_reads_the_password_from_stdin_and_rejects_a_short_one(db_url, tmp_path):
     secrets = tmp_path / "secrets.toml"
-    ok = run("add-user", "anna", "--role", "editor", "--secrets", str(secrets), env_url=db_url, stdin="long-enough-pw\n")
+    ok = run("add-user", "anna", "--role", "editor", "--secrets", str(secrets), env_url=db_url,
+             stdin="long-enough-pw\n")
     assert ok.returncode == 0 and "anna" in secrets.read_text()
     bad = run("add-user", "bertil", "--role", "editor", "--secrets", str(secrets), env_url=db_url, stdin="short\n")
     assert bad.returncode != 0 and "password" in bad.stderr and "bertil" not in secrets.read_text()

@@ -124,7 +124,8 @@ def test_an_unreadable_date_is_an_error_not_a_guess():
 def test_resources_as_written_are_read_as_amounts(text, amount, formula, unit_cost, cofinancing):
     """Sums, formulas, unit costs and co-financing, each kept in its own field."""
     r = parse_resources(text)
-    assert (r.amount_sek, r.formula, r.unit_cost_sek, r.cofinancing_required) == (amount, formula, unit_cost, cofinancing)
+    found = (r.amount_sek, r.formula, r.unit_cost_sek, r.cofinancing_required)
+    assert found == (amount, formula, unit_cost, cofinancing)
 
 
 def test_seeding_twice_changes_nothing(engine):
