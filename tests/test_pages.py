@@ -109,7 +109,7 @@ def test_every_page_opens_without_an_exception(app, spec, lang, actor):
         role = t(f"role.{spec.role}", lang)
         assert [i.value for i in at.main.info] == [t("auth.needs_role", lang, role=role)]
         widgets = visible_widgets(at.main)
-        assert not widgets, f"a {actor.role if actor else 'viewer'} sees controls on {spec.key}: {widgets}"
+        assert not widgets, f"as {actor.role if actor else 'viewer'}: controls on {spec.key}: {widgets}"
     elif spec.role != "viewer":
         assert visible_widgets(at.main), f"{spec.key} offers its {actor.role} nothing to do"
 

@@ -38,7 +38,8 @@ def test_an_editor_only_page_as_a_fresh_servers_first_request_shows_a_viewer_no_
     expect(main.locator("h1").first).to_be_visible()
     for control in ("stFormSubmitButton", "stFileUploader", "stDataFrame", "stForm"):
         expect(main.get_by_test_id(control)).to_have_count(0)
-    expect(main.get_by_role("button")).to_have_count(0)
+    for role in ("button", "textbox", "combobox", "checkbox", "spinbutton"):  # also inside collapsed expanders
+        expect(main.get_by_role(role)).to_have_count(0)
 
 
 def test_an_editor_changes_a_status_and_a_viewer_sees_it_after_reload(server, page, browser):
