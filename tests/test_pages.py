@@ -1,22 +1,126 @@
-"""AppTest: every page in Swedish and English, as a viewer and as an editor, showing what a user would see."""
+"""AppTest: every page in Swedish and English, as a viewer, an editor and an admin, showing what a user would see."""
+
+import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mobility.activities import activity_detail
+from mobility.i18n import strings, t
+from mobility.ui.shell import PAGES
 from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, texts
 
-PAGES = ["overview", "history", "accounts"]
+RAW_KEY = re.compile(r"[a-z_]+\.[a-z_.]+")
+# Proto fields that hold no reader-facing text (ids, paths, icons, chart JSON read separately, defaults).
+NOT_TEXT = {"id", "form_id", "page", "page_script_hash", "icon", "spec", "config", "columns", "default", "format",
+            "type", "deferred_file_id", "tag", "url", "color", "direction", "element_type", "min", "max"}
+CHART_TEXT = {"text", "name", "ticktext", "ticksuffix", "tickprefix"}
+
+
+def _proto_texts(message) -> list[str]:
+    found = []
+    for field, value in message.ListFields():
+        if field.name in NOT_TEXT:
+            continue
+        repeated = not isinstance(value, str) and not hasattr(value, "ListFields") and hasattr(value, "__len__")
+        for v in value if repeated else [value]:
+            if isinstance(v, str):
+                found.append(v)
+            elif hasattr(v, "ListFields"):
+                found += _proto_texts(v)
+    return found
+
+
+def _chart_texts(node, key: str | None = None) -> list[str]:
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _chart_texts(v, k)]
+    if isinstance(node, list):
+        return [s for v in node for s in _chart_texts(v, key)]
+    return [node] if isinstance(node, str) and key in CHART_TEXT else []
+
+
+def visible_strings(at: AppTest) -> list[str]:
+    """Every text a reader can see: element bodies and labels, options, help, tables' headers and cells, charts."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            found += _proto_texts(proto)
+            if getattr(node, "type", "") == "plotly_chart":
+                found += _chart_texts(json.loads(proto.spec))
+        if node.type in ("dataframe", "table", "arrow_data_frame"):
+            frame = node.value
+            found += [str(c) for c in frame.columns]
+            found += [v for col in frame.columns for v in frame[col].tolist() if isinstance(v, str)]
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack += list(children.values())
+    return found
+
+
+def _looks_like_a_key(text: str) -> bool:
+    """Shaped like a key and in one of the locales' namespaces ("entity.", "budget.", …), so a user name such as
+    "io.editor" in the audit log is data, not a missing string."""
+    namespaces = {key.split(".")[0] for key in strings()}
+    return bool(RAW_KEY.fullmatch(text)) and text.split(".")[0] in namespaces
+
+
+def assert_no_raw_i18n_key(at: AppTest) -> None:
+    """A missing string shows its key ("entity.count"); no reader should ever see one."""
+    raw = set()
+    for text in visible_strings(at):
+        for line in [text, *text.splitlines()]:
+            for candidate in (line.strip(), line.strip().strip("*_`#>:- ").strip()):
+                if _looks_like_a_key(candidate):
+                    raw.add(candidate)
+    assert not raw, f"raw i18n keys on the page: {sorted(raw)}"
+
+
+def _may_open(actor, role: str) -> bool:
+    return role == "viewer" or (actor is not None and (actor.role == "admin" or role == actor.role == "editor"))
+
+
+def visible_widgets(block) -> list[str]:
+    """Everything in ``block`` a user could act on (inputs, buttons, editors, uploaders, forms)."""
+    found, stack = [], [block]
+    while stack:
+        node = stack.pop()
+        if node.type == "form" or (getattr(node, "proto", None) is not None and hasattr(node.proto, "id")
+                                   and node.proto.id):
+            found.append(f"{node.type}: {getattr(node, 'label', '')}")
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack += list(children.values())
+    return found
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("actor", [None, EDITOR, ADMIN], ids=["viewer", "editor", "admin"])
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_opens_without_an_exception(app, page, lang, actor):
-    """No exception box in either language for any role."""
-    at = app(page, lang=lang, actor=actor)
+@pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
+def test_every_page_opens_without_an_exception(app, spec, lang, actor):
+    """No exception box and no raw string key in either language for any role; a gated page says why, no form."""
+    at = app(spec.key, lang=lang, actor=actor)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
+    assert_no_raw_i18n_key(at)
+    if not _may_open(actor, spec.role):
+        role = t(f"role.{spec.role}", lang)
+        assert [i.value for i in at.main.info] == [t("auth.needs_role", lang, role=role)]
+        widgets = visible_widgets(at.main)
+        assert not widgets, f"as {actor.role if actor else 'viewer'}: controls on {spec.key}: {widgets}"
+    elif spec.role != "viewer":
+        assert visible_widgets(at.main), f"{spec.key} offers its {actor.role} nothing to do"
+
+
+def test_the_raw_key_check_catches_a_missing_string(app):
+    """The check above can fail: a key without a translation shows itself and is reported."""
+    at = app("overview")
+    assert_no_raw_i18n_key(at)
+    at.markdown[0].proto.body = t("entity.no_such_thing")
+    with pytest.raises(AssertionError, match="entity.no_such_thing"):
+        assert_no_raw_i18n_key(at)
 
 
 def test_overview_speaks_swedish_by_default_and_english_on_request(app):

@@ -37,10 +37,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def _run_server(tmp: Path):
     """A freshly started server with its own database and an editor account; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("server")
     secrets = tmp / "secrets.toml"
     set_account(secrets, EDITOR, role="editor", password=EDITOR_PASSWORD)
     port = _free_port()
@@ -65,6 +63,18 @@ def server(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server per test module."""
+    yield from _run_server(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory):
+    """A server of the test's own, for tests about the very first request a server gets."""
+    yield from _run_server(tmp_path_factory.mktemp("fresh-server"))
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from mobility.ui.shell import PAGES
 from tests.e2e.conftest import assert_no_exception, choose, login, open_page, wait_for_app_run
 
-PAGES = ["overview", "history", "accounts"]
+GATED = [p for p in PAGES if p.role != "viewer"]
 
 
 def test_an_editor_control_is_hidden_on_a_deep_link_to_a_fresh_server(server, page):
@@ -18,12 +19,27 @@ def test_an_editor_control_is_hidden_on_a_deep_link_to_a_fresh_server(server, pa
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [p.key for p in PAGES])
 def test_every_page_opens_without_an_exception(server, page, name, lang):
     """Each page in each language renders a title and no error box."""
     open_page(page, f"{server}/{name}?lang={lang}")
     assert_no_exception(page)
     expect(page.locator("h1").first).to_be_visible()
+
+
+@pytest.mark.parametrize("name", [p.key for p in GATED])
+def test_an_editor_only_page_as_a_fresh_servers_first_request_shows_a_viewer_no_edit_control(fresh_server, page,
+                                                                                              name):
+    """A deep link is the first thing this server runs: the page explains the login and offers nothing to edit."""
+    open_page(page, f"{fresh_server}/{name}")
+    assert_no_exception(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Den här sidan kräver att du är inloggad som")).to_be_visible()
+    expect(main.locator("h1").first).to_be_visible()
+    for control in ("stFormSubmitButton", "stFileUploader", "stDataFrame", "stForm"):
+        expect(main.get_by_test_id(control)).to_have_count(0)
+    for role in ("button", "textbox", "combobox", "checkbox", "spinbutton"):  # also inside collapsed expanders
+        expect(main.get_by_role(role)).to_have_count(0)
 
 
 def test_an_editor_changes_a_status_and_a_viewer_sees_it_after_reload(server, page, browser):
