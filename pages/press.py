@@ -14,7 +14,8 @@ view = cached_query(press.press_view)(lang=lang, today=ctx.today)
 source = t("press.source_line", source=press.SOURCE, date=fmt_date(ctx.today, lang))
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
-head.markdown(f"## {t('press.title')}\n{t('press.subtitle', year=view.year or '–')}")
+head.title(t("press.title"))
+head.markdown(t("press.subtitle", year=view.year or "–"))
 if view.examples:
     badge.markdown(f":orange-badge[:material/science: {t('example.badge')}]  \n:orange[{t('press.example_note')}]")
 
