@@ -225,7 +225,7 @@ if st.button(t("checklists.edit.save"), type="primary", icon=":material/save:"):
     try:
         saved_as = checklists.save_draft(engine=engine(), actor=ctx.actor, key=key, items=items, title_sv=title_sv,
                                          title_en=title_en, intro_sv=intro_sv, intro_en=intro_en,
-                                         expected_version=drawn_version)
+                                         expected_version=drawn_version, lang=lang)
     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
         shell.show_write_error(exc, lang)
     else:
@@ -239,7 +239,7 @@ if newest["status"] == "draft":
         if st.form_submit_button(t("checklists.publish", n=newest["number"]), icon=":material/publish:"):
             try:
                 published = checklists.publish(engine=engine(), actor=ctx.actor, key=key, note=note,
-                                               expected_version=drawn_version)
+                                               expected_version=drawn_version, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:
