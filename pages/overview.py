@@ -84,7 +84,8 @@ st.dataframe(
     },
     hide_index=True, width="stretch", alt=t("overview.table"),
     # Status and notes next to the title and narrower text columns: what a reader scans for is on screen
-    column_config={t("overview.col.title"): st.column_config.TextColumn(width=320),
+    column_config={t("overview.col.title"): st.column_config.TextColumn(width=300),
+                   t("overview.col.flags"): st.column_config.TextColumn(width=170),
                    t("overview.col.responsible"): st.column_config.TextColumn(width=150)},
 )
 table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
