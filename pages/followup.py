@@ -87,7 +87,7 @@ if ctx.actor.can_edit:
         notes = st.text_area(t("followup.form.notes"), max_chars=followup.NOTES_MAX)
         if st.form_submit_button(t("followup.form.save"), type="primary"):
             try:
-                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes)
+                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:
