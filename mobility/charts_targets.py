@@ -52,7 +52,9 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
     fig.add_scatter(
         x=series["year"], y=series["value"], mode="lines+markers+text", name=t("targets.chart.actual", lang),
         line={"color": MIUN, "width": 3}, marker={"size": 9}, text=[fmt_int(v, lang) for v in series["value"]],
-        textposition="bottom center", hovertemplate="%{y}<extra></extra>",
+        # beside, not under, the target year's point: under it the label sits on the target star
+        textposition=["middle right" if y == report["target_year"] else "bottom center" for y in series["year"]],
+        hovertemplate="%{y}<extra></extra>",
     )
     status = report["status"]
     fig.update_layout(

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Engine, case, delete, extract, func, select, update
 from sqlmodel import Session
 
-from mobility.i18n import fmt_date, fmt_datetime
+from mobility.i18n import fmt_date, fmt_datetime, t
 from mobility.models import (
     Activity,
     ChecklistItem,
@@ -80,11 +80,13 @@ def phase_label(phase: str | None, lang: str) -> str:
     return _PHASE_WORDS[lang][phase]
 
 
-def clean_items(items: list[dict]) -> list[dict]:
-    """Check every item (numbered from 1 as on screen); returns them trimmed, or raises naming each bad row."""
+def clean_items(items: list[dict], lang: str = "en") -> list[dict]:
+    """Check every item (numbered from 1 as on screen); returns them trimmed, or raises naming each bad row.
+
+    Messages are in ``lang`` (the page's language; English for the CLI)."""
     problems, clean = [], []
     if not items:
-        problems.append("items: a checklist needs at least one item")
+        problems.append(t("checklists.err.no_items", lang))
     for n, item in enumerate(items, start=1):
         phase = item.get("phase") or None
         text_sv = str(item.get("text_sv") or "").strip()
@@ -92,20 +94,21 @@ def clean_items(items: list[dict]) -> list[dict]:
         due = item.get("due_days")
         if phase not in (*PHASES, None):
             problems.append(f"item {n}: phase {phase!r} is not one of {', '.join(PHASES)} (or empty)")
-        for lang, text in (("sv", text_sv), ("en", text_en)):
+        for text_lang, text in (("sv", text_sv), ("en", text_en)):
             if not text:
-                problems.append(f"item {n}: the {lang} text is empty")
+                problems.append(t("checklists.err.text_empty", lang, n=n, text_lang=text_lang))
             elif len(text) > TEXT_MAX:
-                problems.append(f"item {n}: the {lang} text is {len(text)} characters; at most {TEXT_MAX}")
+                problems.append(t("checklists.err.text_long", lang, n=n, text_lang=text_lang, length=len(text),
+                                  limit=TEXT_MAX))
         if due is not None and not (isinstance(due, float) and due != due):  # a blank number cell is NaN
             try:
                 due = int(due)
             except (TypeError, ValueError):
-                problems.append(f"item {n}: due days {due!r} is not a whole number")
+                problems.append(t("checklists.err.due_whole", lang, n=n, due=due))
                 due = None
             else:
                 if abs(due) > DUE_MAX_DAYS:
-                    problems.append(f"item {n}: due days must lie within ±{DUE_MAX_DAYS}")
+                    problems.append(t("checklists.err.due_range", lang, n=n, limit=DUE_MAX_DAYS))
         else:
             due = None
         clean.append({"phase": phase, "text_sv": text_sv, "text_en": text_en, "due_days": due})
@@ -128,12 +131,13 @@ def apply_order(rows: list[dict]) -> list[dict]:
     return [row for _, row in sorted(enumerate(rows), key=sort_key)]
 
 
-def _clean_text(field: str, value: str | None, limit: int, *, required: bool = False) -> str:
+def _clean_text(field: str, value: str | None, limit: int, *, required: bool = False, lang: str = "en") -> str:
     value = (value or "").strip()
+    name = t(f"checklists.field.{field}", lang)
     if required and not value:
-        raise ValidationError(f"{field}: must not be empty")
+        raise ValidationError(t("checklists.err.required", lang, field=name))
     if len(value) > limit:
-        raise ValidationError(f"{field}: {len(value)} characters; at most {limit}")
+        raise ValidationError(t("checklists.err.too_long", lang, field=name, length=len(value), limit=limit))
     return value
 
 
@@ -424,13 +428,13 @@ def _check_version(template: ChecklistTemplate, expected_version: int | None) ->
 
 def save_draft(*, engine: Engine, actor: Actor, key: str, items: list[dict], title_sv: str | None = None,
                title_en: str | None = None, intro_sv: str | None = None, intro_en: str | None = None,
-               expected_version: int | None = None) -> int:
+               expected_version: int | None = None, lang: str = "en") -> int:
     """Replace the draft's items (in the order given: add, edit, reorder, remove in one save) and, if given, its
     titles and intros. Returns the draft's version number."""
-    items = clean_items(items)
+    items = clean_items(items, lang)
     texts = {
         name: _clean_text(name, value, TITLE_MAX if name.startswith("title") else INTRO_MAX,
-                          required=name.startswith("title"))
+                          required=name.startswith("title"), lang=lang)
         for name, value in (("title_sv", title_sv), ("title_en", title_en), ("intro_sv", intro_sv),
                             ("intro_en", intro_en)) if value is not None
     }
@@ -439,7 +443,7 @@ def save_draft(*, engine: Engine, actor: Actor, key: str, items: list[dict], tit
         _check_version(template, expected_version)
         latest = _version(session, template.id)
         if _items(session, latest.id) == items and all(getattr(latest, k) == v for k, v in texts.items()):
-            raise ValidationError(f"checklist: nothing changed since version {latest.number}")
+            raise ValidationError(t("checklists.err.unchanged", lang, n=latest.number))
         draft = _draft(session, template, actor)
         before = {"number": draft.number, "items": _items(session, draft.id),
                   **{k: getattr(draft, k) for k in texts}}
@@ -465,16 +469,16 @@ def _touch(session: Session, template: ChecklistTemplate) -> None:
         raise ConcurrentEditError(template.key)
 
 
-def publish(*, engine: Engine, actor: Actor, key: str, note: str = "", expected_version: int | None = None) -> int:
+def publish(*, engine: Engine, actor: Actor, key: str, note: str = "", expected_version: int | None = None,
+            lang: str = "en") -> int:
     """Freeze the draft as a published version (the one new runs start from). Returns its number."""
-    note = _clean_text("note", note, NOTE_MAX)
+    note = _clean_text("note", note, NOTE_MAX, lang=lang)
     with write_transaction(engine, actor) as session:
         template = _template(session, key)
         _check_version(template, expected_version)
         latest = _version(session, template.id)
         if latest.status != "draft":
-            raise ValidationError(f"checklist: version {latest.number} of {key!r} is already published; "
-                                  "edit it first to make a new draft")
+            raise ValidationError(t("checklists.err.published", lang, n=latest.number, key=key))
         latest.status, latest.note = "published", note
         latest.published_at, latest.published_by = now(), actor.name
         audit(session, actor, action="publish_checklist", entity="checklist", key=key,
@@ -485,7 +489,8 @@ def publish(*, engine: Engine, actor: Actor, key: str, note: str = "", expected_
 
 
 # Runs --------------------------------------------------------------------------------------------------------------
-def start_run(*, engine: Engine, actor: Actor, key: str, label: str, reference_date: date | None) -> int:
+def start_run(*, engine: Engine, actor: Actor, key: str, label: str, reference_date: date | None,
+              lang: str = "en") -> int:
     """Start a checklist for one case from the newest published version (a draft if none is published yet).
 
     Items are copied with due dates computed from ``reference_date``. Returns the run's id.
@@ -493,11 +498,12 @@ def start_run(*, engine: Engine, actor: Actor, key: str, label: str, reference_d
     problems = []
     label = (label or "").strip()
     if not label:
-        problems.append("label: a run needs a label (e.g. 'Outgoing teacher, partner X, March 2027')")
+        problems.append(t("runs.err.no_label", lang))
     elif len(label) > LABEL_MAX:
-        problems.append(f"label: {len(label)} characters; at most {LABEL_MAX}")
+        problems.append(t("checklists.err.too_long", lang, field=t("checklists.field.label", lang), length=len(label),
+                          limit=LABEL_MAX))
     if not isinstance(reference_date, date):
-        problems.append("reference date: choose a date (e.g. the departure)")
+        problems.append(t("runs.err.no_reference", lang))
     if problems:
         raise ValidationError(problems)
     with write_transaction(engine, actor) as session:
@@ -545,17 +551,17 @@ def tick_item(*, engine: Engine, actor: Actor, run_id: int, item_id: int, done: 
               after={"item": item.position + 1, "done_by": item.done_by, "done_at": item.done_at})
 
 
-def complete_run(*, engine: Engine, actor: Actor, run_id: int) -> None:
+def complete_run(*, engine: Engine, actor: Actor, run_id: int, lang: str = "en") -> None:
     """Close a run whose every item is ticked (a completed C2 run counts as a staff visit)."""
     with write_transaction(engine, actor) as session:
         run = _run(session, run_id)
         if run.status != "open":
-            raise ValidationError(f"run: {run.label!r} is already {run.status}")
+            raise ValidationError(t("runs.err.closed", lang, label=run.label,
+                                    status=t(f"runs.status.{run.status}", lang).lower()))
         still_open = session.execute(select(func.count()).where(ChecklistRunItem.run_id == run_id,
                                                                 ChecklistRunItem.done_at.is_(None))).scalar_one()
         if still_open:
-            raise ValidationError(f"run: {still_open} item(s) are still open; tick them (or mark them "
-                                  "done as not applicable) before closing")
+            raise ValidationError(t("runs.err.still_open", lang, n=still_open))
         run.status, run.completed_at, run.completed_by = "completed", now(), actor.name
         audit(session, actor, action="complete_run", entity="checklist_run", key=run_id,
               before={"status": "open"}, after={"status": "completed", "label": run.label})

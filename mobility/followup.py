@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, fmt_sek, local_today, t
+from mobility.i18n import TIMEZONE, fmt_date, fmt_sek, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
 
@@ -49,19 +49,19 @@ class Section:
 # Meetings -------------------------------------------------------------------------------------------------------
 
 
-def record_meeting(*, engine: Engine, actor: Actor, held_on: date, notes: str) -> None:
-    """Record a follow-up meeting (one per date)."""
+def record_meeting(*, engine: Engine, actor: Actor, held_on: date, notes: str, lang: str = "en") -> None:
+    """Record a follow-up meeting (one per date); refusals in ``lang`` (the page's language, English for the CLI)."""
     notes = (notes or "").strip()
     problems = []
     if not isinstance(held_on, date):
-        problems.append("held_on: a date is required")
+        problems.append(t("followup.err.no_date", lang))
     if len(notes) > NOTES_MAX:
-        problems.append(f"notes: at most {NOTES_MAX} characters")
+        problems.append(t("followup.err.notes_long", lang, limit=NOTES_MAX))
     if problems:
         raise ValidationError(problems)
     with write_transaction(engine, actor) as session:
         if session.execute(select(Meeting.id).where(Meeting.held_on == held_on)).first():
-            raise ValidationError(f"held_on: a meeting on {held_on.isoformat()} is already recorded")
+            raise ValidationError(t("followup.err.duplicate", lang, date=fmt_date(held_on, lang)))
         session.add(Meeting(held_on=held_on, notes=notes, recorded_by=actor.name, recorded_at=now()))
         audit(session, actor, action="record_meeting", entity="meeting", key=held_on.isoformat(),
               after={"held_on": held_on, "notes": notes})

@@ -24,6 +24,9 @@ def kr(ore, *, exact: bool = False) -> str:
     return fmt_sek(int(ore) / 100, lang, ore=exact and int(ore) % 100 != 0)
 
 
+PCT_FORMAT = "%.0f %%" if lang == "sv" else "%.0f%%"  # 76 % / 76%, as fmt_pct writes them
+
+
 def cell_sek(ore) -> str:
     """For table cells under a "(kr)" heading: ``1 560 500`` or ``45 049,50``."""
     return kr(ore, exact=True).removesuffix("\u00a0kr")
@@ -81,7 +84,7 @@ if not (over or unfunded or idle):
     st.success(t("budget.all_well"), icon=":material/check_circle:")
 
 # Per area ------------------------------------------------------------------------------------------------------
-progress = st.column_config.ProgressColumn(t("budget.col.burn"), format="%.0f %%", min_value=0, max_value=100,
+progress = st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORMAT, min_value=0, max_value=100,
                                            width="medium")
 st.header(t("budget.areas"), divider="gray")
 areas = budget.area_totals(shown)
@@ -115,7 +118,7 @@ st.dataframe(
     column_config={
         t("budget.col.code"): st.column_config.TextColumn(width=45),
         t("budget.col.title"): st.column_config.TextColumn(width=230),
-        t("budget.col.burn"): st.column_config.ProgressColumn(t("budget.col.burn"), format="%.0f %%", min_value=0,
+        t("budget.col.burn"): st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORMAT, min_value=0,
                                                                max_value=100, width=130),
         t("budget.col.flags"): st.column_config.TextColumn(width=170),
     },

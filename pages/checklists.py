@@ -83,6 +83,9 @@ else:
             **({t("checklists.col.hits"): shown["hits"]} if text or phases else {}),
         },
         hide_index=True, width="stretch", alt=t("checklists.library"),
+        # a narrower title column keeps "last published" and the item count on screen on a laptop
+        column_config={t("checklists.col.title"): st.column_config.TextColumn(width=360),
+                       t("checklists.col.audience"): st.column_config.TextColumn(width=200)},
     )
 
 # One template ------------------------------------------------------------------------------------------------------
@@ -113,15 +116,17 @@ if number != numbers[0]:
     st.info(t("checklists.old_version", n=number, newest=version_word(by_number[numbers[0]]["status"], numbers[0])))
 st.markdown(detail[f"intro_{lang}"])
 
-d1, d2, d3 = st.columns(3)
+# One row, like the follow-up page's downloads, with the print link level with the buttons
+downloads = st.container(horizontal=True, vertical_alignment="center")
 file_stem = f"{key}-v{detail['number']}-{lang}"
-d1.download_button(t("checklists.download.docx"), data=lambda: checklists.to_docx(detail, lang),
-                   file_name=f"{file_stem}.docx", icon=":material/description:", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-d2.download_button(t("checklists.download.md"), data=checklists.to_markdown(detail, lang), file_name=f"{file_stem}.md",
-                   mime="text/markdown", icon=":material/markdown:", on_click="ignore")
-d3.page_link("pages/checklists.py", label=t("checklists.print"), icon=":material/print:",
-             query_params={**shell.lang_param(lang), "checklist": key, "print": "1"})
+downloads.download_button(t("checklists.download.docx"), data=lambda: checklists.to_docx(detail, lang),
+                          file_name=f"{file_stem}.docx", icon=":material/description:", on_click="ignore",
+                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+downloads.download_button(t("checklists.download.md"), data=checklists.to_markdown(detail, lang),
+                          file_name=f"{file_stem}.md", mime="text/markdown", icon=":material/markdown:",
+                          on_click="ignore")
+downloads.page_link("pages/checklists.py", label=t("checklists.print"), icon=":material/print:",
+                    query_params={**shell.lang_param(lang), "checklist": key, "print": "1"})
 show_items(detail["items"])
 
 # Versions and differences ------------------------------------------------------------------------------------------
@@ -202,13 +207,14 @@ rows = pd.DataFrame({
 })
 edited = st.data_editor(
     rows, key=f"items-{key}-{drawn_version}", num_rows="dynamic", hide_index=True, width="stretch", height=420,
+    placeholder="–",  # an item without a due date, not "None"
     column_config={
         "order": st.column_config.NumberColumn(t("checklists.edit.order"), min_value=1, step=1, width="small"),
         "phase": st.column_config.SelectboxColumn(t("checklists.edit.phase"), options=PHASE_CHOICES, width="small"),
         "text_sv": st.column_config.TextColumn(t("checklists.edit.text_sv"), max_chars=checklists.TEXT_MAX,
-                                               width="large"),
+                                               width=360),  # "large" pushed the days column off a laptop screen
         "text_en": st.column_config.TextColumn(t("checklists.edit.text_en"), max_chars=checklists.TEXT_MAX,
-                                               width="large"),
+                                               width=360),  # "large" pushed the days column off a laptop screen
         "due_days": st.column_config.NumberColumn(t("checklists.edit.due"), help=t("checklists.edit.due_help"),
                                                   step=1, width="small"),
     },
@@ -225,7 +231,7 @@ if st.button(t("checklists.edit.save"), type="primary", icon=":material/save:"):
     try:
         saved_as = checklists.save_draft(engine=engine(), actor=ctx.actor, key=key, items=items, title_sv=title_sv,
                                          title_en=title_en, intro_sv=intro_sv, intro_en=intro_en,
-                                         expected_version=drawn_version)
+                                         expected_version=drawn_version, lang=lang)
     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
         shell.show_write_error(exc, lang)
     else:
@@ -239,7 +245,7 @@ if newest["status"] == "draft":
         if st.form_submit_button(t("checklists.publish", n=newest["number"]), icon=":material/publish:"):
             try:
                 published = checklists.publish(engine=engine(), actor=ctx.actor, key=key, note=note,
-                                               expected_version=drawn_version)
+                                               expected_version=drawn_version, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:

@@ -69,7 +69,7 @@ with grid_tab:
     )
     number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d"}
     edited = st.data_editor(
-        grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
+        grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed", placeholder="–",
         column_config={
             "programme": st.column_config.TextColumn(t("counts.col.programme"), disabled=True),
             **{d: st.column_config.NumberColumn(t(f"counts.direction.{d}"), **number_column)

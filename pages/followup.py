@@ -64,8 +64,10 @@ for group, sections in report.grouped(data):
         header, rows = report.table(section, lang)
         st.subheader(f"{t(f'followup.section.{section.key}')} ({len(rows)})")
         if rows:
+            # A narrower title column keeps status and dates on screen without scrolling sideways
             st.dataframe([dict(zip(header, row, strict=True)) for row in rows], hide_index=True, width="stretch",
-                         alt=t(f"followup.section.{section.key}"))
+                         alt=t(f"followup.section.{section.key}"),
+                         column_config={t("followup.col.title"): st.column_config.TextColumn(width=380)})
         else:
             st.caption(t("followup.report.nothing"))
 
@@ -85,7 +87,7 @@ if ctx.actor.can_edit:
         notes = st.text_area(t("followup.form.notes"), max_chars=followup.NOTES_MAX)
         if st.form_submit_button(t("followup.form.save"), type="primary"):
             try:
-                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes)
+                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:

@@ -3,7 +3,7 @@ import json
 import streamlit as st
 
 from mobility.audit import audit_choices, audit_entries
-from mobility.i18n import fmt_datetime
+from mobility.i18n import fmt_datetime, strings
 from mobility.ui import shell
 from mobility.ui.data import cached_query
 from mobility.ui.exports import table_downloads
@@ -29,10 +29,28 @@ SHOWN = 200
 entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since)
 
 
+def known(key: str) -> bool:
+    return key in strings()
+
+
+def field_value(name: str, value) -> str:
+    """A stored value as a reader would say it: statuses and yes/no in their language, lists as a count."""
+    if isinstance(value, bool):
+        return t("history.yes" if value else "history.no")
+    if isinstance(value, list):
+        return str(len(value)) if value and isinstance(value[0], dict) else ", ".join(map(str, value)) or "–"
+    if name in ("status", "source"):
+        for prefix in ("status.", "runs.status.", "history.value."):
+            if known(prefix + str(value)):
+                return t(prefix + str(value))
+    return "–" if value is None or value == "" else str(value)
+
+
 def readable(raw) -> str:
     if not isinstance(raw, str):
         return ""
-    return ", ".join(f"{k}: {t(f'status.{v}') if k == 'status' else v}" for k, v in json.loads(raw).items())
+    return ", ".join(f"{t(f'history.field.{k}') if known(f'history.field.{k}') else k}: {field_value(k, v)}"
+                     for k, v in json.loads(raw).items())
 
 
 shown = entries.head(SHOWN)

@@ -24,7 +24,8 @@ st.caption(t("overview.lead"))
 st.header(t("overview.areas"), divider="gray")
 for column, area in zip(st.columns(len(summaries)), summaries, strict=True):
     with column.container(border=True, height="stretch"):
-        st.markdown(f"#### {area.code} · {area_names[area.code]}")
+        # A small heading: five cards side by side on a laptop otherwise break the long Swedish compounds mid-word
+        st.markdown(f"###### {area.code} · {area_names[area.code]}")
         st.caption(getattr(area, f"goal_{lang}"))
         st.markdown(f"{t('overview.allocated')}  \n**{fmt_sek(area.allocated_sek, lang)}**")
         st.markdown(t("overview.activities_n", n=area.activities) + "  \n" + " · ".join(
@@ -74,14 +75,18 @@ st.dataframe(
         t("overview.col.code"): shown["code"],
         t("overview.col.area"): shown["area"],
         t("overview.col.title"): shown[f"title_{lang}"],
+        t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
+        t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
         t("overview.col.responsible"): shown["responsible"],
         t("overview.col.start"): shown["start_text"],
         t("overview.col.end"): shown["end_text"],
         t("overview.col.budget"): shown["budget_sek"].map(lambda v: fmt_sek(v, lang) if v == v else ""),
-        t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
-        t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
     },
     hide_index=True, width="stretch", alt=t("overview.table"),
+    # Status and notes next to the title and narrower text columns: what a reader scans for is on screen
+    column_config={t("overview.col.title"): st.column_config.TextColumn(width=300),
+                   t("overview.col.flags"): st.column_config.TextColumn(width=170),
+                   t("overview.col.responsible"): st.column_config.TextColumn(width=150)},
 )
 table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
                 sheet="activities", lang=lang)

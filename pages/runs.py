@@ -29,7 +29,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
         if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
             try:
                 run_id = checklists.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
-                                              reference_date=reference)
+                                              reference_date=reference, lang=lang)
             except WRITE_ERRORS as exc:
                 shell.show_write_error(exc, lang)
             else:
@@ -128,7 +128,8 @@ with b3.popover(t("runs.delete"), icon=":material/delete:"):
 if action:
     write, message = action
     try:
-        write(engine=engine(), actor=ctx.actor, run_id=run["id"])
+        write(engine=engine(), actor=ctx.actor, run_id=run["id"],
+              **({"lang": lang} if write is checklists.complete_run else {}))
     except WRITE_ERRORS as exc:
         shell.show_write_error(exc, lang)
     else:

@@ -23,7 +23,7 @@ STATUS_MARKS = {"achieved": "green", "on_track": "blue", "behind": "orange", "at
 st.title(t("targets.title"))
 st.caption(t("targets.lead"))
 
-f1, f2, f3, f4, f5 = st.columns([1.3, 1, 1, 1, 1])
+f1, f2, f3, f4, f5 = st.columns([1.6, 1, 1, 1, 1])  # room for "Academic year" at 1400 px
 basis = url_segmented(t("targets.filter.basis"), ["calendar", "academic"], key="basis", lang=lang, default="calendar",
                       format_func=lambda b: t(f"targets.basis.{b}"), container=f1)
 faculty = url_selectbox(t("counts.faculty"), [f for f in FACULTIES if f], key="faculty", lang=lang, container=f2,

@@ -248,6 +248,20 @@ def test_a_run_without_a_label_or_date_is_refused(engine, label, reference, mess
     assert cl.run_table(engine, date.today()).empty
 
 
+def test_refusals_on_a_swedish_page_are_in_swedish(engine):
+    """The page passes its language: an editor reading Swedish gets Swedish messages, still naming the field."""
+    with pytest.raises(ValidationError) as refused:
+        cl.start_run(engine=engine, actor=EDITOR, key=B3, label=" ", reference_date=None, lang="sv")
+    assert refused.value.problems == ["etikett: ärendet behöver en etikett (t.ex. ”Utresande lärare, partner X, "
+                                      "mars 2027”)", "referensdatum: välj ett datum (t.ex. avresan)"]
+    run_id = start(engine)
+    with pytest.raises(ValidationError, match="punkt\\(er\\) är fortfarande öppna"):
+        cl.complete_run(engine=engine, actor=EDITOR, run_id=run_id, lang="sv")
+    with pytest.raises(ValidationError, match="punkt 1: texten \\(sv\\) är tom"):
+        cl.save_draft(engine=engine, actor=EDITOR, key=B3, items=[{"phase": None, "text_sv": "", "text_en": "x"}],
+                      lang="sv")
+
+
 def test_deleting_a_run_removes_it_and_the_log_keeps_what_it_was(engine):
     run_id = start(engine, label="Started by mistake")
     cl.delete_run(engine=engine, actor=EDITOR, run_id=run_id)

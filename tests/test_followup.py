@@ -106,6 +106,8 @@ def test_meetings_are_recorded_once_per_date_by_editors_and_audited(engine):
     assert [(m["held_on"], m["notes"]) for m in followup.meetings(engine)] == [(SINCE, "Budget for B9 discussed")]
     with pytest.raises(ValidationError, match="already recorded"):
         followup.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="")
+    with pytest.raises(ValidationError, match="ett möte den .* är redan registrerat"):  # on a Swedish page
+        followup.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="", lang="sv")
     with pytest.raises(ValidationError, match="notes"):
         followup.record_meeting(engine=engine, actor=EDITOR, held_on=TODAY, notes="x" * 3000)
     with pytest.raises(NotAllowed):

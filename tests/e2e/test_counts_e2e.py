@@ -24,7 +24,7 @@ def test_the_target_page_draws_four_charts_and_labels_sweden_as_national(server,
     assert_no_exception(page)
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(5)
     expect(page.get_by_text("Exempeldata" if lang == "sv" else "Example data").first).to_be_visible()
-    national = "Sverige, nationellt" if lang == "sv" else "Sweden, national"
+    national = "Sverige (nationellt): utresande" if lang == "sv" else "Sweden (national): outgoing"
     expect(page.get_by_test_id("stPlotlyChart").nth(4).get_by_text(national).first).to_be_visible()
 
 
