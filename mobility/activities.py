@@ -81,7 +81,8 @@ def area_summaries(engine: Engine) -> list[AreaSummary]:
         mine = [r for r in rows if r.area_id == area.id]
         out.append(AreaSummary(
             area.code, area.name_sv, area.name_en, area.goal_sv, area.goal_en,
-            activities=sum(r.n for r in mine), by_status={r.status: r.n for r in mine},
+            activities=sum(r.n for r in mine),
+            by_status={r.status: r.n for r in sorted(mine, key=lambda r: STATUSES.index(r.status))},
             allocated_sek=sum(r.sek or 0 for r in mine),
         ))
     return out

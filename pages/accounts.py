@@ -16,7 +16,8 @@ if shell.sso_configured():
 st.caption(t("accounts.lead"))
 accounts = shell.local_accounts()
 st.dataframe(
-    {t("accounts.username"): list(accounts), t("accounts.role"): [t(f"role.{a.get('role')}") for a in accounts.values()]},
+    {t("accounts.username"): list(accounts),
+     t("accounts.role"): [t(f"role.{a.get('role')}") for a in accounts.values()]},
     hide_index=True, alt=t("page.accounts"),
 )
 

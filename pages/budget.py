@@ -4,13 +4,14 @@ from textwrap import shorten
 import pandas as pd
 import streamlit as st
 
-from mobility import activities, budget
+from mobility import activities, budget, exports
 from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_pct, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
+from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("budget")
@@ -88,7 +89,7 @@ progress = st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORM
                                            width="medium")
 st.header(t("budget.areas"), divider="gray")
 areas = budget.area_totals(shown)
-st.dataframe(
+table_with_downloads(
     {
         t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
         t("budget.col.allocated"): [cell_sek(v) for v in areas["allocated_ore"]],
@@ -97,12 +98,14 @@ st.dataframe(
         t("budget.col.burn"): [100 * s / a if a else None for s, a in zip(areas["spent_ore"], areas["allocated_ore"],
                                                                           strict=True)],
     },
+    stem=f"budget-omraden-{as_of.isoformat()}" if lang == "sv" else f"budget-areas-{as_of.isoformat()}",
+    sheet="areas", lang=lang,
     hide_index=True, width="stretch", column_config={t("budget.col.burn"): progress}, alt=t("budget.areas"),
 )
 
 # Per activity --------------------------------------------------------------------------------------------------
 st.header(t("budget.activities"), divider="gray")
-st.dataframe(
+activity_rows = pd.DataFrame(
     {
         t("budget.col.code"): shown["code"],
         t("budget.col.title"): shown[f"title_{lang}"],
@@ -113,8 +116,10 @@ st.dataframe(
         t("budget.col.remaining"): [cell_sek(v) for v in shown["remaining_ore"]],
         t("budget.col.burn"): shown["burn_pct"],
         t("budget.col.flags"): [", ".join(t(f"budget.flag.{f}") for f in flags) for flags in shown["flags"]],
-    },
-    hide_index=True, width="stretch", height="content", alt=t("budget.activities"),
+    }
+)
+st.dataframe(
+    activity_rows, hide_index=True, width="stretch", height="content", alt=t("budget.activities"),
     column_config={
         t("budget.col.code"): st.column_config.TextColumn(width=45),
         t("budget.col.title"): st.column_config.TextColumn(width=230),
@@ -124,12 +129,14 @@ st.dataframe(
     },
 )
 st.caption(t("budget.table_caption", date=fmt_date(as_of, lang)))
-st.download_button(
-    t("budget.download_xlsx"), data=lambda: budget.budget_xlsx(shown, lang=lang),
-    file_name=f"budget-mobilitetsplan-{as_of.isoformat()}{'-' + area if area else ''}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-    icon=":material/download:",
+stem = f"budget-mobilitetsplan-{as_of.isoformat()}{'-' + area if area else ''}"
+downloads = st.container(horizontal=True)
+downloads.download_button(
+    t("budget.download_xlsx"), data=lambda: budget.budget_xlsx(shown, lang=lang), file_name=f"{stem}.xlsx",
+    mime=exports.XLSX_MIME, on_click="ignore", icon=":material/download:",
 )
+downloads.download_button(t("common.download_csv"), data=lambda: exports.to_csv(activity_rows),
+                          file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
 
 # Spending over time --------------------------------------------------------------------------------------------
 st.header(t("budget.burn"), divider="gray")
@@ -149,6 +156,7 @@ def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename:
         date=fmt_date(as_of, lang), allocated=kr(allocated_ore) or "–",
     )
     st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(filename), alt=alt)
+    chart_downloads(filename, figure, lang=lang, today=ctx.today, all_charts=False)
 
 
 scope = t("chart.burn.area", area=f"{area} {area_names[area]}") if area else t("chart.burn.whole")
@@ -182,6 +190,8 @@ if len(entries):
         hide_index=True, width="stretch", alt=t("budget.ledger"),
     )
     st.caption(t("budget.ledger.caption", n=len(entries), total=ledger["entries"]))
+    table_downloads(cached_query(budget.ledger_entries)(area=area, limit=None), lang=lang, sheet="ledger",
+                    stem=f"{'utgifter' if lang == 'sv' else 'spending'}{'-' + area if area else ''}")
 else:
     st.caption(t("budget.ledger.empty"))
 

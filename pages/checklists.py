@@ -6,6 +6,7 @@ from mobility.i18n import fmt_date, fmt_datetime
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
+from mobility.ui.exports import table_with_downloads
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
 ctx = shell.page("checklists")
@@ -71,7 +72,7 @@ st.caption(t("checklists.shown", n=len(shown), total=len(templates)))
 if shown.empty:
     st.info(t("checklists.none_found"))
 else:
-    st.dataframe(
+    table_with_downloads(
         {
             t("checklists.col.title"): shown[f"title_{lang}"],
             t("checklists.col.activities"): shown["activities"].map(", ".join),
@@ -82,6 +83,7 @@ else:
             t("checklists.col.items"): shown["items"],
             **({t("checklists.col.hits"): shown["hits"]} if text or phases else {}),
         },
+        stem="checklistor" if lang == "sv" else "checklists", sheet="checklists", lang=lang,
         hide_index=True, width="stretch", alt=t("checklists.library"),
         # a narrower title column keeps "last published" and the item count on screen on a laptop
         column_config={t("checklists.col.title"): st.column_config.TextColumn(width=360),

@@ -7,6 +7,7 @@ from mobility.i18n import fmt_date
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
+from mobility.ui.exports import table_with_downloads
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("followup")
@@ -73,11 +74,12 @@ for group, sections in report.grouped(data):
 
 st.header(t("followup.meetings"), divider="gray")
 if meetings:
-    st.dataframe(
+    table_with_downloads(
         {
             t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in meetings],
             t("followup.form.notes"): [m["notes"] for m in meetings],
         },
+        stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang,
         hide_index=True, width="stretch", alt=t("followup.meetings"),
     )
 if ctx.actor.can_edit:

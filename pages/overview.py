@@ -28,9 +28,8 @@ for column, area in zip(st.columns(len(summaries)), summaries, strict=True):
         st.markdown(f"###### {area.code} · {area_names[area.code]}")
         st.caption(getattr(area, f"goal_{lang}"))
         st.markdown(f"{t('overview.allocated')}  \n**{fmt_sek(area.allocated_sek, lang)}**")
-        st.markdown(t("overview.activities_n", n=area.activities) + "  \n" + " · ".join(
-            f"{t(f'status.{s}')}: {n}" for s, n in sorted(area.by_status.items(), key=lambda i: activities.STATUSES.index(i[0]))
-        ))
+        st.markdown(t("overview.activities_n", n=area.activities) + "  \n"
+                    + " · ".join(f"{t('status.' + status)}: {n}" for status, n in area.by_status.items()))
         overdue = int(table[(table["area"] == area.code) & table["overdue"]].shape[0])
         if overdue:
             st.markdown(f":orange[:material/schedule: {t('overview.overdue_n', n=overdue)}]")
@@ -111,18 +110,20 @@ with left:
 with right:
     when = " / ".join(x for x in (detail["start_text"], detail["end_text"]) if x)
     parsed = " – ".join(fmt_month(m, lang) for m in (detail["start_month"], detail["end_month"]) if m)
-    st.markdown(f"**{t('overview.detail.when')}:** {when or none}" + (f"  \n{t('overview.detail.parsed')}: {parsed}" if parsed else ""))
-    amount = fmt_sek(detail["budget_sek"], lang) if detail["budget_sek"] is not None else None
-    extras = [t("overview.detail.formula", formula=detail["budget_formula"])] if detail["budget_formula"] else []
+    st.markdown("  \n".join([f"**{t('overview.detail.when')}:** {when or none}"]
+                            + ([f"{t('overview.detail.parsed')}: {parsed}"] if parsed else [])))
+    notes = [t("overview.detail.formula", formula=detail["budget_formula"])] if detail["budget_formula"] else []
     if detail["unit_cost_sek"]:
-        extras.append(t("overview.detail.unit_cost", cost=fmt_sek(detail["unit_cost_sek"], lang), unit=detail["unit_cost_text"]))
+        notes.append(t("overview.detail.unit_cost", cost=fmt_sek(detail["unit_cost_sek"], lang),
+                       unit=detail["unit_cost_text"]))
     if detail["cofinancing_required"]:
-        extras.append(t("overview.flag.cofinancing"))
+        notes.append(t("overview.flag.cofinancing"))
     if not detail["decided"]:
-        extras.append(t("overview.flag.not_decided"))
-    st.markdown(f"**{t('overview.detail.resources')}:** {detail['resources_text'] or none}"
-                + (f"  \n{t('overview.detail.amount')}: {amount}" + (f" ({', '.join(extras)})" if extras else "") if amount else
-                   (f"  \n{', '.join(extras)}" if extras else "")))
+        notes.append(t("overview.flag.not_decided"))
+    resources = [f"**{t('overview.detail.resources')}:** {detail['resources_text'] or none}"]
+    if detail["budget_sek"] is not None:
+        resources.append(f"{t('overview.detail.amount')}: {fmt_sek(detail['budget_sek'], lang)}")
+    st.markdown("  \n".join(resources + ([", ".join(notes)] if notes else [])))
     if detail["links"]:
         st.markdown(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
     if detail["linked_from"]:
@@ -149,7 +150,8 @@ if ctx.actor.can_edit:
     with st.form(f"status-{code}"):
         st.markdown(f"**{t('overview.form.title')}**")
         new_status = st.selectbox(t("overview.form.status"), activities.STATUSES,
-                                  index=activities.STATUSES.index(detail["status"]), format_func=lambda s: t(f"status.{s}"))
+                                  index=activities.STATUSES.index(detail["status"]),
+                                  format_func=lambda s: t(f"status.{s}"))
         comment = st.text_area(t("overview.form.comment"), max_chars=activities.COMMENT_MAX)
         drawn_version = shell.version_seen(f"status-{code}", detail["version"])
         if st.form_submit_button(t("overview.form.save"), type="primary"):

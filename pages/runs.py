@@ -5,6 +5,7 @@ from mobility.i18n import fmt_date, fmt_datetime, fmt_pct
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
+from mobility.ui.exports import table_with_downloads
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("runs")
@@ -50,7 +51,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric(t("runs.metric.open"), len(open_runs))
 m2.metric(t("runs.metric.overdue_runs"), int((open_runs["overdue"] > 0).sum()))
 m3.metric(t("runs.metric.overdue_items"), int(open_runs["overdue"].sum()))
-st.dataframe(
+table_with_downloads(
     {
         t("runs.col.label"): runs["label"],
         t("runs.col.checklist"): runs["key"].map(titles),
@@ -61,6 +62,7 @@ st.dataframe(
         t("runs.col.overdue"): runs["overdue"],
         t("runs.col.next_due"): runs["next_due"].map(lambda d: fmt_date(d, lang) if d == d and d else "–"),
     },
+    stem="checklistor-arenden" if lang == "sv" else "checklist-runs", sheet="runs", lang=lang,
     hide_index=True, width="stretch", alt=t("runs.list"),
     column_config={
         t("runs.col.label"): st.column_config.TextColumn(width="medium"),

@@ -14,6 +14,7 @@ from mobility.counts import FACULTIES, LEVELS, PROGRAMMES
 from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
 from mobility.ui import shell
 from mobility.ui.data import cached_query
+from mobility.ui.exports import chart_downloads
 from mobility.ui.widgets import url_segmented, url_selectbox
 
 ctx = shell.page("targets")
@@ -76,6 +77,7 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
         st.plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
                         config=plotly_config(f"mal-{g.code}-{file_suffix}"),
                         alt=t("targets.chart.title", code=g.code, name=name))
+        chart_downloads(f"mal-{g.code}-{file_suffix}", figure, lang=lang, today=ctx.today, all_charts=False)
         st.caption(f"**{t('targets.definition')}:** {g.definition[lang]} {basis_note} "
                    f"{t('targets.caption.expected')} {data_date}")
 st.caption(t("targets.status.rule"))
@@ -87,9 +89,10 @@ b = report["balance"]
 st.markdown(t("targets.balance.headline", year=label, ratio=fmt_number(b["ratio"], lang, 2),
               outgoing=fmt_int(b["outgoing"], lang), incoming=fmt_int(b["incoming"], lang),
               goal=fmt_number(balance_spec["goal_ratio"], lang, 1)))
-st.plotly_chart(balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio=balance_spec["goal_ratio"]),
-                theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
+figure = balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio=balance_spec["goal_ratio"])
+st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
                 alt=t("targets.balance.title"))
+chart_downloads(f"balans-{file_suffix}", figure, lang=lang, today=ctx.today, all_charts=False)
 st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note} {data_date}")
 
 # Mix (goal D) --------------------------------------------------------------------------------------------------
@@ -100,8 +103,10 @@ total = sum(parts.values())
 st.markdown(t("targets.mix.headline", year=label, parts=" · ".join(
     f"{t(f'targets.mix.{p}')} **{fmt_int(n, lang)}** ({fmt_pct(100 * n / total if total else None, lang, 0)})"
     for p, n in parts.items())))
-st.plotly_chart(mix_chart(data["composition"], lang=lang, academic=academic), theme=None, width="stretch", key="mix",
-                config=plotly_config(f"sammansattning-{file_suffix}"), alt=t("targets.mix.title"))
+figure = mix_chart(data["composition"], lang=lang, academic=academic)
+st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
+                alt=t("targets.mix.title"))
+chart_downloads(f"sammansattning-{file_suffix}", figure, lang=lang, today=ctx.today)
 st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note} {data_date}")
 
 # Sweden --------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The images are made only when a button is clicked (a callable ``data``), by the 
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from mobility import exports
@@ -40,3 +41,10 @@ def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = N
     row.download_button(t("export.download_xlsx", lang), data=lambda: exports.to_xlsx({sheet: df}),
                         file_name=f"{stem}.xlsx", mime=exports.XLSX_MIME, on_click="ignore",
                         icon=":material/table_view:", key=f"xlsx-{key or stem}")
+
+
+def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, **dataframe_options) -> None:
+    """A table as shown on screen, with its CSV and XLSX downloads underneath: every table leaves the app."""
+    frame = pd.DataFrame(rows)
+    st.dataframe(frame, **dataframe_options)
+    table_downloads(frame, stem=stem, sheet=sheet, lang=lang)
