@@ -36,7 +36,7 @@ chosen = url_selectbox(t("followup.since"), choices, key="meeting", lang=lang, d
                        format_func=meeting_label)
 if chosen == OTHER:
     if len(choices) == 1:
-        st.info(t("followup.no_meetings"))
+        st.info(t("followup.no_meetings_editor" if ctx.actor.can_edit else "followup.no_meetings"))
     since = right.date_input(t("followup.since.date"), value=date(ctx.today.year, ctx.today.month, 1), key="since",
                              bind="query-params", format="YYYY-MM-DD", max_value=ctx.today)
 else:
