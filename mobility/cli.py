@@ -122,13 +122,17 @@ def cmd_report(engine, args) -> int:
     return 0
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
 def cmd_import_counts(engine, args) -> int:
     from mobility.counts import import_counts
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{args.file}: cannot read the file ({exc.strerror})") from None
+    data = _read(args.file)
     summary = import_counts(engine=engine, actor=SYSTEM if args.actor is None else Actor(args.actor, "editor"),
                             data=data, filename=args.file.name)
     print(f"Imported {args.file.name}: {summary.added} new, {summary.changed} changed, "
@@ -194,10 +198,7 @@ def cmd_budget(engine, args) -> int:
 
 
 def cmd_import_spend(engine, args) -> int:
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{args.file}: {exc.strerror}") from exc
+    data = _read(args.file)
     result = budget.import_spend(engine=engine, actor=_cli_actor(), data=data, filename=args.file.name, lang="en")
     total = Decimal(result.total_ore) / budget.ORE
     print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "

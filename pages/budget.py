@@ -196,9 +196,7 @@ else:
     st.caption(t("budget.ledger.empty"))
 
 # Editors: record, import, change an allocation ----------------------------------------------------------------
-if not ctx.actor.can_edit:
-    st.caption(t("auth.edit_hint"))
-    st.stop()
+shell.editors_only_below(ctx)
 
 st.header(t("budget.edit"), divider="gray")
 all_codes = list(table["code"])

@@ -176,9 +176,7 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
         st.caption(t("checklists.versions.only_one"))
 
 # Editing (editors) -------------------------------------------------------------------------------------------------
-if not ctx.actor.can_edit:
-    st.caption(t("auth.edit_hint"))
-    st.stop()
+shell.editors_only_below(ctx)
 
 st.header(t("checklists.edit"), divider="gray")
 newest = cached_query(checklists.template_detail)(key)

@@ -187,6 +187,13 @@ def show_write_error(exc: Exception, lang: str) -> None:
         raise exc
 
 
+def editors_only_below(ctx: PageContext) -> None:
+    """End the page here for readers, with a hint; editors go on to the forms below."""
+    if not ctx.actor.can_edit:
+        st.caption(t("auth.edit_hint", ctx.lang))
+        st.stop()
+
+
 def version_seen(form: str, current):
     """The version the user saw when the form was last drawn (this run re-reads the data before it saves).
 
