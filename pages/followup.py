@@ -65,10 +65,8 @@ for group, sections in report.grouped(data):
         header, rows = report.table(section, lang)
         st.subheader(f"{t(f'followup.section.{section.key}')} ({len(rows)})")
         if rows:
-            # A narrower title column keeps status and dates on screen without scrolling sideways
-            st.dataframe([dict(zip(header, row, strict=True)) for row in rows], hide_index=True, width="stretch",
-                         alt=t(f"followup.section.{section.key}"),
-                         column_config={t("followup.col.title"): st.column_config.TextColumn(width=380)})
+            # A static table: the report is read (and printed) like the document it downloads as.
+            st.table([dict(zip(header, row, strict=True)) for row in rows], hide_index=True)
         else:
             st.caption(t("followup.report.nothing"))
 
