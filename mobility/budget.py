@@ -303,18 +303,24 @@ def ledger_summary(engine: Engine) -> dict:
     return {"entries": r[0], "example_entries": int(r[1] or 0), "last_date": r[2]}
 
 
+def position_date(year: int | None, today: date) -> date:
+    """A year filter shows the position at the end of that year (or today, if the year is not over)."""
+    return min(today, date(year, 12, 31)) if year else today
+
+
 def allocation_history(engine: Engine, *, code: str) -> dict:
     """The plan's own figure and every later decision for one activity (oldest first)."""
     with Session(engine) as session:
         activity = session.execute(select(Activity).where(Activity.code == code)).scalar_one_or_none()
         if activity is None:
-            return {"code": code, "plan_ore": None, "changes": []}
+            return {"code": code, "plan_ore": None, "current_ore": None, "changes": []}
         changes = session.execute(
             select(AllocationChange).where(AllocationChange.activity_id == activity.id)
             .order_by(AllocationChange.decided_on, AllocationChange.id)
         ).scalars().all()
+        plan_ore = None if activity.budget_sek is None else activity.budget_sek * ORE
         return {
-            "code": code, "plan_ore": None if activity.budget_sek is None else activity.budget_sek * ORE,
+            "code": code, "plan_ore": plan_ore, "current_ore": changes[-1].amount_ore if changes else plan_ore,
             "changes": [c.model_dump() for c in changes],
         }
 

@@ -47,24 +47,26 @@ def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
 
 def _target(code: str) -> Callable[[Engine, str, date], go.Figure]:
     def build(engine: Engine, lang: str, today: date) -> go.Figure:
-        data = targets.targets_page(engine)
-        row = next(r for r in targets.report_from_cube(data["cube"])["targets"] if r["code"] == code)
-        figure = target_chart(data["series"][code], row, name=targets.goal(code).name[lang], lang=lang)
-        return mark_example(figure, lang) if data["examples"] else figure
+        cube = targets.count_cube(engine)
+        row = next(r for r in targets.report_from_cube(cube)["targets"] if r["code"] == code)
+        goal = targets.goal(code)
+        figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
+        return mark_example(figure, lang) if cube["examples"].any() else figure
 
     return build
 
 
 def _balance(engine: Engine, lang: str, today: date) -> go.Figure:
-    data = targets.targets_page(engine)
-    figure = balance_chart(data["balance"], lang=lang, goal_ratio=targets.plan_goals()["balance"]["goal_ratio"])
-    return mark_example(figure, lang) if data["examples"] else figure
+    cube = targets.count_cube(engine)
+    figure = balance_chart(targets.balance_from_cube(cube), lang=lang,
+                           goal_ratio=targets.plan_goals()["balance"]["goal_ratio"])
+    return mark_example(figure, lang) if cube["examples"].any() else figure
 
 
 def _mix(engine: Engine, lang: str, today: date) -> go.Figure:
-    data = targets.targets_page(engine)
-    figure = mix_chart(data["composition"], lang=lang)
-    return mark_example(figure, lang) if data["examples"] else figure
+    cube = targets.count_cube(engine)
+    figure = mix_chart(targets.composition_from_cube(cube), lang=lang)
+    return mark_example(figure, lang) if cube["examples"].any() else figure
 
 
 def _budget_burn(engine: Engine, lang: str, today: date) -> go.Figure:

@@ -112,18 +112,18 @@ class PressView:
 
 def press_view(engine: Engine, *, lang: str, today) -> PressView:
     """Everything the press view shows, from the same reports as the CLI."""
-    page = targets.targets_page(engine)
-    report = targets.report_from_cube(page["cube"])
+    cube = targets.count_cube(engine)
+    report = targets.report_from_cube(cube)
     money = budget.budget_report(engine, as_of=today)
     table = activity_table(engine, today)
-    examples = bool(page["examples"]) or "spend" in example_counts(engine)
+    examples = bool(cube["examples"].any()) or "spend" in example_counts(engine)
     done = int((table["status"] == "done").sum())
     figures = headlines(target_figures=report, budget_figures=money, activities_done=done, activities_total=len(table),
                         lang=lang)
     charts = []
     for row in report["targets"]:
         goal = targets.goal(row["code"])
-        figure = target_chart(page["series"][row["code"]], row, name=goal.name[lang], lang=lang)
+        figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
         stem = t("press.file.target_" + row["code"].lower(), lang)
         charts.append((f"{stem}-{report['year']}", suppress_small_counts(figure)))
     burn = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),

@@ -47,7 +47,7 @@ last_spend_year = ledger["last_date"].year if ledger["last_date"] else 0
 plan_years = list(range(funded_from.year, max(funded_to.year + 1, last_spend_year) + 1))
 year = url_selectbox(t("budget.filter.year"), plan_years, key="year", lang=lang, container=f2,
                      placeholder=t("common.all"))
-as_of = min(ctx.today, date(year, 12, 31)) if year else ctx.today
+as_of = budget.position_date(year, ctx.today)
 table = cached_query(budget.budget_table)(as_of=as_of)
 shown = table[table["area"] == area] if area else table
 titles = dict(zip(table["code"], table[f"title_{lang}"], strict=True))
@@ -264,8 +264,8 @@ with upload_tab:
 with allocation_tab:
     alloc_code = st.selectbox(t("budget.field.activity"), all_codes, format_func=label, key="alloc_code")
     history = cached_query(budget.allocation_history)(code=alloc_code)
-    current = history["changes"][-1]["amount_ore"] if history["changes"] else history["plan_ore"]
-    st.markdown(t("budget.alloc.current", plan=kr(history["plan_ore"]) or "–", current=kr(current, exact=True) or "–"))
+    st.markdown(t("budget.alloc.current", plan=kr(history["plan_ore"]) or "–",
+                  current=kr(history["current_ore"], exact=True) or "–"))
     for change in history["changes"]:
         st.caption(t("budget.alloc.history", date=fmt_date(change["decided_on"], lang),
                      amount=kr(change["amount_ore"], exact=True), note=change["note"], who=change["entered_by"]))
