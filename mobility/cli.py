@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
-from mobility import budget
+from mobility import budget, spending
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.checklists import checklists_json
@@ -199,7 +199,7 @@ def cmd_budget(engine, args) -> int:
 
 def cmd_import_spend(engine, args) -> int:
     data = _read(args.file)
-    result = budget.import_spend(engine=engine, actor=_cli_actor(), data=data, filename=args.file.name, lang="en")
+    result = spending.import_spend(engine=engine, actor=_cli_actor(), data=data, filename=args.file.name, lang="en")
     total = Decimal(result.total_ore) / budget.ORE
     print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "
           f"skipped {len(result.skipped)} already in the ledger"

@@ -145,11 +145,11 @@ def seed_plan(engine: Engine, path: Path) -> bool:
 def init_database(engine: Engine) -> None:
     """Start-up: migrate, seed every plan file not in the database yet, then the domains' seeds (all idempotent)."""
     # Imported here: the domain modules import this one.
-    from mobility.budget import seed_example_spending
     from mobility.checklists import seed_checklists
     from mobility.counts import seed_example_counts
     from mobility.db import migrate
     from mobility.examples import seed_once
+    from mobility.spending import seed_example_spending
 
     migrate(engine)
     for path in PLAN_FILES:

@@ -4,7 +4,7 @@ from textwrap import shorten
 import pandas as pd
 import streamlit as st
 
-from mobility import activities, budget, exports
+from mobility import activities, budget, exports, spending
 from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_pct, fmt_sek
@@ -215,7 +215,7 @@ with record, st.form("spend"):
     reference = d2.text_input(t("budget.field.reference"), max_chars=budget.REFERENCE_MAX)
     if st.form_submit_button(t("budget.form.save"), type="primary"):
         try:
-            budget.add_spend(engine=engine(), actor=ctx.actor, spent_on=day, activity=spend_code or "",
+            spending.add_spend(engine=engine(), actor=ctx.actor, spent_on=day, activity=spend_code or "",
                              amount=amount_text, description=description, reference=reference, lang=lang)
         except (ValidationError, NotAllowed) as exc:
             shell.show_write_error(exc, lang)
@@ -229,7 +229,7 @@ with upload_tab:
     upload = st.file_uploader(t("budget.import.file"), type=["csv", "xlsx"], key=upload_key)
     if upload is not None:
         data = upload.getvalue()
-        preview = budget.preview_import(engine(), data=data, filename=upload.name, lang=lang)
+        preview = spending.preview_import(engine(), data=data, filename=upload.name, lang=lang)
         if preview.problems:
             st.error(t("budget.import.errors") + "\n\n" + "\n".join(f"- {p}" for p in preview.problems))
         else:
@@ -250,7 +250,7 @@ with upload_tab:
                 )
                 if st.button(t("budget.import.go", n=len(preview.rows)), type="primary"):
                     try:
-                        result = budget.import_spend(engine=engine(), actor=ctx.actor, data=data,
+                        result = spending.import_spend(engine=engine(), actor=ctx.actor, data=data,
                                                      filename=upload.name, lang=lang)
                     except (ValidationError, NotAllowed) as exc:
                         shell.show_write_error(exc, lang)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from mobility import budget, cli
+from mobility import budget, cli, spending
 from mobility.audit import audit_entries
 from mobility.charts_budget import burn_chart
 from mobility.examples import remove_example_data
@@ -27,7 +27,7 @@ def clean(engine):
 
 
 def spend(engine, code, amount, day="2017-03-01", reference="", description="test"):
-    return budget.add_spend(engine=engine, actor=EDITOR, spent_on=day, activity=code, amount=amount,
+    return spending.add_spend(engine=engine, actor=EDITOR, spent_on=day, activity=code, amount=amount,
                             description=description, reference=reference, today=TODAY)
 
 
@@ -152,18 +152,18 @@ def test_money_is_idle_six_months_after_the_start_until_something_is_spent(clean
 
 def test_a_bad_entry_names_every_field_and_writes_nothing(clean):
     with pytest.raises(ValidationError) as exc:
-        budget.add_spend(engine=clean, actor=EDITOR, spent_on="2017-02-30", activity="Z9", amount="0",
+        spending.add_spend(engine=clean, actor=EDITOR, spent_on="2017-02-30", activity="Z9", amount="0",
                          lang="en", today=TODAY)
     assert [p.split(":")[0] for p in exc.value.problems] == ["Date", "Activity", "Amount (SEK)"]
     for amount, problem in [("10 000 000,01", "at most 10 000 000 kr"), ("tio kronor", "not an amount")]:
         with pytest.raises(ValidationError, match=problem):
-            budget.add_spend(engine=clean, actor=EDITOR, spent_on="2017-01-01", activity="A1", amount=amount,
+            spending.add_spend(engine=clean, actor=EDITOR, spent_on="2017-01-01", activity="A1", amount=amount,
                              lang="en", today=TODAY)
     with pytest.raises(ValidationError, match="in the future"):
-        budget.add_spend(engine=clean, actor=EDITOR, spent_on="2026-11-29", activity="A1", amount=1, lang="en",
+        spending.add_spend(engine=clean, actor=EDITOR, spent_on="2026-11-29", activity="A1", amount=1, lang="en",
                          today=TODAY)
     with pytest.raises(NotAllowed):
-        budget.add_spend(engine=clean, actor=VIEWER, spent_on="2017-01-01", activity="A1", amount=1, today=TODAY)
+        spending.add_spend(engine=clean, actor=VIEWER, spent_on="2017-01-01", activity="A1", amount=1, today=TODAY)
     assert budget.ledger_summary(clean)["entries"] == 0
 
 
@@ -186,7 +186,7 @@ def test_a_semicolon_csv_with_bom_and_swedish_amounts_imports(clean):
     data = "\ufeffdate;activity;amount_sek;description;reference\n2017-03-01;B2;75 000,50;Resor;V-1\n" \
            "2017-03-02;b2;-2 500;Rättelse;V-2\n"
     data = data.encode()
-    result = budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
+    result = spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
     assert len(result.rows) == 2 and result.total_ore == 7_250_050
     assert activity(budget.budget_report(clean), "B2")["spent"] == 72_500.5
     assert set(budget.ledger_entries(clean)["source"]) == {"import"}
@@ -195,24 +195,24 @@ def test_a_semicolon_csv_with_bom_and_swedish_amounts_imports(clean):
 
 def test_re_importing_the_same_export_never_counts_twice(clean):
     data = csv_file('2017-03-01,A1,"1 000,25",Resa,V-1\n', "2017-03-02,A2,500,Tryck,V-2\n")
-    budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
+    spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
     before = ledger_state(clean)
-    again = budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
+    again = spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
     assert (len(again.rows), [r.reference for r in again.skipped]) == (0, ["V-1", "V-2"])
     assert ledger_state(clean) == before
     grown = data + b"2017-03-03,A3,1500,Stipendium,V-3\n"
-    preview = budget.preview_import(clean, data=grown, filename="export.csv", today=TODAY)
+    preview = spending.preview_import(clean, data=grown, filename="export.csv", today=TODAY)
     assert ([r.reference for r in preview.rows], len(preview.skipped)) == (["V-3"], 2)
 
 
 def test_an_import_racing_another_with_the_same_file_is_refused_by_the_database(clean, monkeypatch):
     """The check for known references can lose a race; the unique reference still never counts a row twice."""
     data = csv_file("2017-03-01,A1,100,Resa,RACE-1\n")
-    budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
+    spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
     before = ledger_state(clean)
-    monkeypatch.setattr(budget, "_existing_references", lambda session, references: set())
+    monkeypatch.setattr(spending, "_existing_references", lambda session, references: set())
     with pytest.raises(ConcurrentEditError):
-        budget.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
+        spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="a.csv", today=TODAY)
     assert ledger_state(clean) == before
 
 
@@ -223,7 +223,7 @@ def test_an_xlsx_with_date_and_number_cells_imports(clean):
     wb.active.append(["2017-04-04", "E1", "-1 000", "Rättelse", "V-101"])
     buffer = io.BytesIO()
     wb.save(buffer)
-    budget.import_spend(engine=clean, actor=EDITOR, data=buffer.getvalue(), filename="export.xlsx", today=TODAY)
+    spending.import_spend(engine=clean, actor=EDITOR, data=buffer.getvalue(), filename="export.xlsx", today=TODAY)
     report = budget.budget_report(clean)
     assert activity(report, "IBS")["spent"] == 95000.5 and report["total"]["spent"] == 94000.5
 
@@ -244,7 +244,7 @@ def test_a_malformed_import_names_row_and_column_and_changes_nothing(clean, rows
     before = ledger_state(clean)
     good = "2017-01-05,A2,300,ok,R9\n"  # row 2: a good row does not make a bad file importable
     with pytest.raises(ValidationError) as exc:
-        budget.import_spend(engine=clean, actor=EDITOR, data=csv_file(good, *rows, header=header),
+        spending.import_spend(engine=clean, actor=EDITOR, data=csv_file(good, *rows, header=header),
                             filename="bad.csv", lang="en", today=TODAY)
     assert any(p.startswith(expected) for p in exc.value.problems), exc.value.problems
     assert ledger_state(clean) == before
@@ -252,7 +252,7 @@ def test_a_malformed_import_names_row_and_column_and_changes_nothing(clean, rows
 
 def test_a_file_that_is_not_a_table_is_refused(clean):
     for data, name in [(b"\xff\xfe\x00garbage", "x.csv"), (b"PK\x03\x04broken", "x.xlsx"), (b"", "x.csv")]:
-        preview = budget.preview_import(clean, data=data, filename=name, lang="en", today=TODAY)
+        preview = spending.preview_import(clean, data=data, filename=name, lang="en", today=TODAY)
         assert preview.problems and not preview.rows
 
 
@@ -294,9 +294,9 @@ def test_the_xlsx_agrees_with_the_report_to_the_ore(engine):
 def test_example_spending_is_labelled_and_removed_with_the_other_examples(engine):
     """Plausible 2016–2017 spending, every row marked; remove-example leaves an empty ledger."""
     entries = budget.ledger_entries(engine)
-    assert len(entries) == len(budget.EXAMPLE_SPENDING) and set(entries["source"]) == {"example"}
+    assert len(entries) == len(spending.EXAMPLE_SPENDING) and set(entries["source"]) == {"example"}
     assert entries["spent_on"].min() >= date(2016, 1, 1) and entries["spent_on"].max() <= date(2017, 12, 31)
-    assert remove_example_data(engine=engine, actor=SYSTEM)["spend"] == len(budget.EXAMPLE_SPENDING)
+    assert remove_example_data(engine=engine, actor=SYSTEM)["spend"] == len(spending.EXAMPLE_SPENDING)
     assert budget.budget_report(engine)["total"]["spent"] == 0
 
 
@@ -377,7 +377,7 @@ def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):
     next(b for b in at.button if b.label == "Bokför utgiften").click().run()
     message = next(e.value for e in at.error if "Inget sparades" in e.value)
     assert "Inget sparades" in message and "Aktivitet:" in message and "Belopp (kr): ”tusen” är inget belopp" in message
-    assert budget.ledger_summary(engine)["entries"] == len(budget.EXAMPLE_SPENDING)
+    assert budget.ledger_summary(engine)["entries"] == len(spending.EXAMPLE_SPENDING)
 
 
 def test_an_editor_changes_an_allocation_and_the_plan_figure_stays(app, engine):

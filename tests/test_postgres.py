@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from mobility import budget, checklists, counts, exports, followup, targets
+from mobility import budget, checklists, counts, exports, followup, spending, targets
 from mobility.activities import activity_detail, set_status
 from mobility.audit import audit_entries
 from mobility.cli import activities_json
@@ -109,7 +109,7 @@ def test_the_budget_report_and_a_new_entry_agree(both):
     before = [budget.budget_report(db, as_of=date(2017, 12, 31)) for db in both]
     assert before[0] == before[1] and before[0]["total"]["spent"] > 0
     for db in both:
-        budget.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="12 500,50",
+        spending.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="12 500,50",
                          description="Partner visit", reference="PG-1", today=TODAY)
     after = [budget.budget_report(db, as_of=date(2017, 12, 31)) for db in both]
     assert after[0] == after[1]
@@ -148,7 +148,7 @@ def test_the_followup_report_agrees(both):
     for db in both:
         set_status(engine=db, actor=EDITOR, code="A1", status="ongoing", comment="started", expected_version=1)
         counts.import_counts(engine=db, actor=EDITOR, data=COUNTS_CSV, filename="counts.csv")
-        budget.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="100",
+        spending.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="100",
                          reference="PG-2", today=today)
         followup.record_meeting(engine=db, actor=EDITOR, held_on=today, notes="Monthly meeting")
     reports = [followup.followup_report(db, since=today, today=today) for db in both]
