@@ -135,8 +135,8 @@ def set_status(*, engine: Engine, actor: Actor, code: str, status: str, comment:
         activity = session.execute(select(Activity).where(Activity.code == code)).scalar_one_or_none()
         if activity is None:
             raise ValidationError(f"activity: {code!r} does not exist")
-        if activity.version != expected_version:
-            raise ConcurrentEditError(code)
+        if activity.version != expected_version:  # read under the write lock: no save can slip in between
+            raise ConcurrentEditError(code, yours=status, now=activity.status)
         before = activity.status
         activity.status = status
         session.add(StatusChange(

@@ -50,6 +50,15 @@ def role_for_email(email: str | None, roles: dict) -> str:
     return "viewer"
 
 
+def check_password(users: dict, username: str, password: str) -> Actor | None:
+    """The account's actor if ``password`` is right and the account may edit; None otherwise."""
+    name = (username or "").strip().lower()
+    account = users.get(name) or {}
+    if account.get("role") in EDIT_ROLES and verify_password(password or "", account.get("password_hash", "")):
+        return Actor(name, account["role"])
+    return None
+
+
 class LoginThrottled(PermissionError):
     """Too many failed logins for this name; try again later."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
 from mobility.activities import month_end
-from mobility.i18n import local_today, t
+from mobility.i18n import fmt_sek, local_today, t
 from mobility.models import Activity, AllocationChange, Area, Plan, Spend
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
 
@@ -363,9 +363,10 @@ def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decide
             select(AllocationChange.amount_ore).where(AllocationChange.activity_id == activity.id)
             .order_by(AllocationChange.decided_on, AllocationChange.id)
         ).scalars().all()
-        if len(history) != expected_changes:
-            raise ConcurrentEditError(code)
         before = history[-1] if history else (None if activity.budget_sek is None else activity.budget_sek * ORE)
+        if len(history) != expected_changes:  # read under the write lock: no save can slip in between
+            raise ConcurrentEditError(code, yours=fmt_sek(amount_ore / ORE, lang, ore=True),
+                                      now=fmt_sek(None if before is None else before / ORE, lang, ore=True))
         session.add(AllocationChange(activity_id=activity.id, decided_on=day, amount_ore=amount_ore, note=note,
                                      entered_by=actor.name, entered_at=now()))
         audit(session, actor, action="change_allocation", entity="allocation", key=code,

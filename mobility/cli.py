@@ -69,7 +69,7 @@ def cmd_add_user(engine, args) -> int:
 
 
 def cmd_remove_example(engine, args) -> int:
-    removed = remove_example_data(engine=engine, actor=SYSTEM)
+    removed = remove_example_data(engine=engine, actor=_cli_actor(args))
     print("Removed example data: " + (", ".join(f"{n} {table}" for table, n in removed.items()) or "none"))
     return 0
 
@@ -133,7 +133,7 @@ def cmd_import_counts(engine, args) -> int:
     from mobility.counts import import_counts
 
     data = _read(args.file)
-    summary = import_counts(engine=engine, actor=SYSTEM if args.actor is None else Actor(args.actor, "editor"),
+    summary = import_counts(engine=engine, actor=_cli_actor(args),
                             data=data, filename=args.file.name)
     print(f"Imported {args.file.name}: {summary.added} new, {summary.changed} changed, "
           f"{summary.unchanged} unchanged cells")
@@ -171,11 +171,34 @@ def cmd_checklists(engine, args) -> int:
 
 
 # Budget ----------------------------------------------------------------------------------------------------------
-def _cli_actor() -> Actor:
+def _cli_actor(args=None) -> Actor:
+    """Who the change log names: the operating-system user, or an account proven by its password (``--actor``).
+
+    ``--actor NAME`` alone forges nothing: the password comes from MOBILITY_PASSWORD, stdin or a prompt and is checked
+    against the account in the secrets file.
+    """
+    name = getattr(args, "actor", None)
+    if name:
+        from mobility.auth import check_password, read_secrets
+
+        password = os.environ.get("MOBILITY_PASSWORD") or (
+            sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass(f"Password for {name}: ")
+        )
+        actor = check_password(read_secrets(args.secrets).get("users", {}), name, password)
+        if actor is None:
+            raise ValidationError(f"--actor {name}: no such account with editing rights, or a wrong password "
+                                  f"(accounts in {args.secrets})")
+        return actor
     try:
         return Actor(f"cli:{getpass.getuser()}", "system")
     except (KeyError, OSError):
         return SYSTEM
+
+
+def _actor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--actor", metavar="ACCOUNT", help="record this account as the author; its password is read from "
+                   "MOBILITY_PASSWORD, stdin or a prompt (default: the operating-system user, cli:NAME)")
+    p.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help="accounts file (default %(default)s)")
 
 
 def cmd_budget(engine, args) -> int:
@@ -199,7 +222,7 @@ def cmd_budget(engine, args) -> int:
 
 def cmd_import_spend(engine, args) -> int:
     data = _read(args.file)
-    result = spending.import_spend(engine=engine, actor=_cli_actor(), data=data, filename=args.file.name, lang="en")
+    result = spending.import_spend(engine=engine, actor=_cli_actor(args), data=data, filename=args.file.name, lang="en")
     total = Decimal(result.total_ore) / budget.ORE
     print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "
           f"skipped {len(result.skipped)} already in the ledger"
@@ -226,9 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["editor", "admin"])
     p.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help="secrets file (default %(default)s)")
     p.set_defaults(run=cmd_add_user)
-    sub.add_parser("remove-example", help="remove every row marked as example data").set_defaults(
-        run=cmd_remove_example
-    )
+    p = sub.add_parser("remove-example", help="remove every row marked as example data")
+    _actor_options(p)
+    p.set_defaults(run=cmd_remove_example)
     # Exports and the follow-up report
     p = sub.add_parser("export-charts", help="write every registered chart as an image file")
     p.add_argument("outdir", type=Path)
@@ -254,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import-counts", help="import mobility counts from a CSV or XLSX file (all or nothing)")
     p.add_argument("file", type=Path)
-    p.add_argument("--actor", help="name recorded in the change log (default: system)")
+    _actor_options(p)
     p.set_defaults(run=cmd_import_counts)
     p = sub.add_parser("targets", help="where targets A and B, the balance and the mix stand")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -280,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_budget)
     p = sub.add_parser("import-spend", help="import spending from CSV or XLSX, all or nothing")
     p.add_argument("file", type=Path, help="columns date, activity, amount_sek, description, reference")
+    _actor_options(p)
     p.set_defaults(run=cmd_import_spend)
     return parser
 

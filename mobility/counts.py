@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select, tuple_, update
+from sqlalchemy import Engine, delete, func, select
 from sqlmodel import Session
 
 from mobility.i18n import t
 from mobility.models import MobilityCount
-from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.service import (
+    Actor,
+    ConcurrentEditError,
+    ValidationError,
+    audit_many,
+    dialect_insert,
+    now,
+    write_transaction,
+)
 
 TERMS = ("VT", "HT", "")
 GROUPS = ("student", "teacher", "staff")
@@ -36,6 +44,7 @@ FILE_COLUMNS = (*KEY_COLUMNS, "count", "note")
 REQUIRED_COLUMNS = ("year", "term", "group", "direction", "programme", "count")
 _VOCABULARIES = {"term": TERMS, "group": GROUPS, "direction": DIRECTIONS, "programme": PROGRAMMES,
                  "level": LEVELS, "faculty": FACULTIES}
+_FOLDED = {column: {a.casefold(): a for a in allowed} for column, allowed in _VOCABULARIES.items()}
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXAMPLE_FILE = DATA / "example_counts.csv"
 
@@ -128,12 +137,11 @@ def _count_value(raw, lang: str = "en") -> int:
 
 def _code(column: str, raw, lang: str = "en") -> str:
     text = "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw).strip()
-    allowed = _VOCABULARIES[column]
-    by_fold = {a.casefold(): a for a in allowed}
-    if text.casefold() not in by_fold:
-        shown = ", ".join(a or _say(lang, "empty") for a in allowed)
+    found = _FOLDED[column].get(text.casefold())
+    if found is None:
+        shown = ", ".join(a or _say(lang, "empty") for a in _VOCABULARIES[column])
         raise ValueError(_say(lang, "not_one_of", value=repr(text), allowed=shown))
-    return by_fold[text.casefold()]
+    return found
 
 
 def _year(raw, lang: str = "en") -> int:
@@ -279,13 +287,27 @@ def template_csv() -> bytes:
 
 # Reading the store -----------------------------------------------------------------------------------------------
 
-def _existing(session: Session, keys: list[Key]) -> dict[Key, MobilityCount]:
+@dataclass(frozen=True)
+class Stored:
+    """What a cell holds now (plain values, not ORM objects: a 50 000-cell import must stay linear)."""
+
+    id: int
+    count: int
+    source: str
+    note: str
+
+
+def _existing(session: Session, keys: list[Key]) -> dict[Key, Stored]:
+    """The stored cells among ``keys``: one query per year involved, matched in Python (linear in the cells)."""
+    wanted = set(keys)
     columns = [getattr(MobilityCount, c) for c in KEY_COLUMNS]
     found = {}
-    for i in range(0, len(keys), 500):  # keep the IN list well below every database's parameter limit
-        chunk = keys[i:i + 500]
-        for row in session.execute(select(MobilityCount).where(tuple_(*columns).in_(chunk))).scalars():
-            found[tuple(getattr(row, c) for c in KEY_COLUMNS)] = row
+    for year in sorted({k[0] for k in wanted}):
+        query = select(*columns, MobilityCount.id, MobilityCount.count, MobilityCount.source, MobilityCount.note)
+        for row in session.execute(query.where(MobilityCount.year == year)):
+            key = tuple(row[:len(KEY_COLUMNS)])
+            if key in wanted:
+                found[key] = Stored(*row[len(KEY_COLUMNS):])
     return found
 
 
@@ -315,7 +337,7 @@ def preview(engine: Engine, cells: list[Cell]) -> tuple[list[Change], SaveSummar
     return _diff(cells, existing)
 
 
-def _diff(cells: list[Cell], existing: dict[Key, MobilityCount]) -> tuple[list[Change], SaveSummary]:
+def _diff(cells: list[Cell], existing: dict[Key, Stored]) -> tuple[list[Change], SaveSummary]:
     changes, added, changed, removed, unchanged = [], 0, 0, 0, 0
     for cell in cells:
         row = existing.get(cell.key)
@@ -360,7 +382,7 @@ def save_counts(
     if problems:
         raise ValidationError(problems)
     action = "import_counts" if source == "import" else "set_count"
-    with write_transaction(engine, actor) as session:
+    with write_transaction(engine, actor) as session:  # holds the write lock: the check and the write are one step
         existing = _existing(session, [c.key for c in cells])
         if expected is not None:
             conflicts = [(k, v, existing[k].count if k in existing else None) for k, v in expected.items()
@@ -368,25 +390,36 @@ def save_counts(
             if conflicts:
                 raise CountConflict(conflicts=conflicts)
         changes, summary = _diff(cells, existing)
-        by_key = {c.key: c for c in cells}
-        stamp = now()
-        new_rows = []
-        for change in changes:
-            cell, row = by_key[change.key], existing.get(change.key)
-            if change.after is None:
-                session.execute(delete(MobilityCount).where(MobilityCount.id == row.id))
-            elif row is None:
-                new_rows.append(MobilityCount(**dict(zip(KEY_COLUMNS, cell.key, strict=True)), count=cell.count,
-                                              source=source, note=cell.note, updated_by=actor.name, updated_at=stamp))
-            else:
-                session.execute(update(MobilityCount).where(MobilityCount.id == row.id).values(
-                    count=cell.count, source=source, note=cell.note or row.note, updated_by=actor.name,
-                    updated_at=stamp))
-            audit(session, actor, action=action, entity="count", key=cell_label(change.key),
-                  before=None if change.before is None else {"count": change.before, "source": change.before_source},
-                  after=None if change.after is None else {"count": change.after, "source": source})
-        session.add_all(new_rows)
+        _write_changes(session, actor, changes, {c.key: c for c in cells}, existing, source=source, action=action)
     return summary
+
+
+def _write_changes(session: Session, actor: Actor, changes: list[Change], by_key: dict[Key, Cell],
+                   existing: dict[Key, Stored], *, source: str, action: str) -> None:
+    """Bulk statements keyed on the cell: one upsert and one delete for all changes, one insert for their audit."""
+    stamp = now()
+    table = MobilityCount.__table__
+    upserts = [
+        {**dict(zip(KEY_COLUMNS, change.key, strict=True)), "count": change.after, "source": source,
+         "note": by_key[change.key].note or (existing[change.key].note if change.key in existing else ""),
+         "updated_by": actor.name, "updated_at": stamp}
+        for change in changes if change.after is not None
+    ]
+    if upserts:
+        insert = dialect_insert(session)(table)
+        session.connection().execute(insert.on_conflict_do_update(
+            index_elements=list(KEY_COLUMNS),
+            set_={c: insert.excluded[c] for c in ("count", "source", "note", "updated_by", "updated_at")},
+        ), upserts)
+    removed = [existing[c.key].id for c in changes if c.after is None]
+    for i in range(0, len(removed), 500):
+        session.execute(delete(table).where(table.c.id.in_(removed[i:i + 500])))
+    audit_many(session, actor, [
+        {"action": action, "entity": "count", "key": cell_label(change.key),
+         "before": None if change.before is None else {"count": change.before, "source": change.before_source},
+         "after": None if change.after is None else {"count": change.after, "source": source}}
+        for change in changes
+    ], at=stamp)
 
 
 def import_counts(*, engine: Engine, actor: Actor, data: bytes, filename: str, lang: str = "en") -> SaveSummary:

@@ -6,7 +6,7 @@ Any table with a ``source`` column takes part, so a new domain needs no change h
 from sqlalchemy import Engine, delete, func, select
 from sqlmodel import SQLModel
 
-from mobility.service import Actor, audit, write_transaction
+from mobility.service import Actor, audit, audit_many, write_transaction
 
 EXAMPLE = "example"
 
@@ -24,15 +24,37 @@ def example_counts(engine: Engine) -> dict[str, int]:
 
 
 def remove_example_data(*, engine: Engine, actor: Actor) -> dict[str, int]:
-    """Delete every example row in one transaction (editors only); returns rows removed per table."""
-    removed = {}
+    """Delete every example row in one transaction (editors only); returns rows removed per table.
+
+    Each removed row has its own audit entry holding what it was, so the change log can tell what went.
+    """
+    removed, entries = {}, []
     with write_transaction(engine, actor) as session:
         for table in reversed(_tables_with_source()):
-            n = session.execute(delete(table).where(table.c.source == EXAMPLE)).rowcount
-            if n:
-                removed[table.name] = n
-        audit(session, actor, action="remove_example", entity="example", before=removed or None)
+            rows = session.execute(select(table).where(table.c.source == EXAMPLE)).mappings().all()
+            if not rows:
+                continue
+            session.execute(delete(table).where(table.c.source == EXAMPLE))
+            removed[table.name] = len(rows)
+            entity = _ENTITY.get(table.name, table.name)
+            entries += [{"action": "remove_example", "entity": entity, "key": _row_key(table, row),
+                         "before": {k: v for k, v in row.items() if k != "id"}} for row in rows]
+        audit_many(session, actor, entries)
     return removed
+
+
+_ENTITY = {"mobilitycount": "count"}  # the names the rest of the audit log uses
+
+
+def _row_key(table, row) -> str:
+    """How the change log names a row: its natural key where it has one (a voucher, a count cell), else its id."""
+    if "reference" in table.c and row["reference"]:
+        return str(row["reference"])
+    if table.name == "mobilitycount":
+        from mobility.counts import KEY_COLUMNS, cell_label
+
+        return cell_label(tuple(row[c] for c in KEY_COLUMNS))
+    return str(row.get("id", ""))
 
 
 def seed_once(engine: Engine, name: str, seed) -> bool:

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,7 +24,15 @@ from mobility.budget import (
 )
 from mobility.i18n import local_today, t
 from mobility.models import Activity, Spend
-from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.service import (
+    Actor,
+    ConcurrentEditError,
+    ValidationError,
+    audit,
+    audit_many,
+    now,
+    write_transaction,
+)
 
 
 def _activity_ids(session: Session) -> dict[str, int]:
@@ -150,30 +158,39 @@ def read_table(data: bytes, filename: str, *, lang: str = "sv") -> tuple[list[st
 
 
 def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "sv", today: date | None = None,
-                   session: Session | None = None) -> ImportPreview:
+                   ) -> ImportPreview:
     """Read and check a file without writing: rows to add, rows skipped (reference already in the ledger), problems."""
-    if session is None:
-        with Session(engine) as own:
-            return preview_import(engine, data=data, filename=filename, lang=lang, today=today, session=own)
-    preview = ImportPreview()
+    with Session(engine) as session:
+        checked, problems = _check_file(data, filename, codes=_activity_ids(session), lang=lang, today=today)
+        if problems:
+            return ImportPreview(problems=problems)
+        return _split_known(session, checked)
+
+
+def _split_known(session: Session, checked: list[SpendRow]) -> ImportPreview:
+    existing = _existing_references(session, [e.reference for e in checked])
+    return ImportPreview(rows=[e for e in checked if e.reference not in existing],
+                         skipped=[e for e in checked if e.reference in existing])
+
+
+def _check_file(data: bytes, filename: str, *, codes: dict[str, int], lang: str,
+                today: date | None) -> tuple[list[SpendRow], list[str]]:
+    """Every row of a file checked: the good entries, or the problems naming row and column."""
     try:
         header, rows = read_table(data, filename, lang=lang)
     except ValidationError as exc:
-        preview.problems = exc.problems
-        return preview
+        return [], exc.problems
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
-        preview.problems.append(t("budget.err.columns", lang, columns=", ".join(missing),
-                                  expected=", ".join(IMPORT_COLUMNS)))
-        return preview
+        return [], [t("budget.err.columns", lang, columns=", ".join(missing), expected=", ".join(IMPORT_COLUMNS))]
     if not rows:
-        preview.problems.append(t("budget.err.empty", lang, name=filename))
-        return preview
-    codes, today = _activity_ids(session), today or local_today()
+        return [], [t("budget.err.empty", lang, name=filename)]
+    today = today or local_today()
+    position = {c: header.index(c) for c in IMPORT_COLUMNS}
     first_row_of: dict[str, int] = {}
-    checked = []
+    checked, all_problems = [], []
     for n, line in rows:
-        values = {c: (line[header.index(c)] if header.index(c) < len(line) else None) for c in IMPORT_COLUMNS}
+        values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
 
         def where(column, problem, n=n):
             return t("budget.err.cell", lang, row=n, column=column, problem=problem)
@@ -186,35 +203,43 @@ def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "s
                                                  other=first_row_of[reference])))
         elif reference:
             first_row_of[reference] = n
-        preview.problems += problems
+        all_problems += problems
         if entry and not problems:
             checked.append(entry)
-    existing = _existing_references(session, first_row_of)
-    preview.rows = [e for e in checked if e.reference not in existing]
-    preview.skipped = [e for e in checked if e.reference in existing]
-    return preview
+    return checked, all_problems
 
 
 def import_spend(*, engine: Engine, actor: Actor, data: bytes, filename: str, lang: str = "sv",
                  today: date | None = None) -> ImportPreview:
-    """All or nothing: every row valid, or nothing is written. Rows whose reference is already there are skipped."""
+    """All or nothing: every row valid, or nothing is written. Rows whose reference is already there are skipped.
+
+    The file is read and checked before the write lock is taken; under the lock the known references are looked up
+    again (an import of the same file a moment earlier makes this one skip those rows), the entries are inserted in
+    one statement and each gets its own audit entry.
+    """
+    with Session(engine) as session:
+        codes = _activity_ids(session)
+    checked, problems = _check_file(data, filename, codes=codes, lang=lang, today=today)
+    if problems:
+        raise ValidationError(problems)
     try:
         with write_transaction(engine, actor) as session:
-            preview = preview_import(engine, data=data, filename=filename, lang=lang, today=today, session=session)
-            if preview.problems:
-                raise ValidationError(preview.problems)
-            codes, at = _activity_ids(session), now()
-            session.add_all([
-                Spend(activity_id=codes[r.activity], spent_on=r.spent_on, amount_ore=r.amount_ore,
-                      description=r.description, reference=r.reference, source="import", entered_by=actor.name,
-                      entered_at=at)
+            preview = _split_known(session, checked)
+            at = now()
+            if preview.rows:
+                session.connection().execute(insert(Spend.__table__), [
+                    {"activity_id": codes[r.activity], "spent_on": r.spent_on, "amount_ore": r.amount_ore,
+                     "description": r.description, "reference": r.reference, "source": "import",
+                     "entered_by": actor.name, "entered_at": at}
+                    for r in preview.rows
+                ])
+            audit_many(session, actor, [
+                {"action": "import_spend", "entity": "spend", "key": r.reference, "after": {
+                    "date": r.spent_on, "activity": r.activity, "amount_sek": sek_text(r.amount_ore),
+                    "description": r.description, "reference": r.reference, "file": filename, "row": r.row}}
                 for r in preview.rows
-            ])
-            audit(session, actor, action="import_spend", entity="spend", key=filename, after={
-                "rows": len(preview.rows), "amount_sek": sek_text(preview.total_ore),
-                "skipped_references": [r.reference for r in preview.skipped],
-            })
-    except IntegrityError as exc:  # an import of the same file running at the same moment
+            ], at=at)
+    except IntegrityError as exc:  # only if the reference check was bypassed: the unique reference still holds
         raise ConcurrentEditError(filename) from exc
     return preview
 

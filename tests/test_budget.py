@@ -175,7 +175,7 @@ def test_a_reference_already_in_the_ledger_is_refused_in_the_form(clean):
 
 def test_every_entry_is_audited_with_who_entered_it(clean):
     spend(clean, "A1", "1 234,56", reference="V-9")
-    log = audit_entries(clean, entity="spend")
+    log = audit_entries(clean, entity="spend", action="add_spend")
     assert list(log["action"]) == ["add_spend"] and list(log["actor"]) == ["io.editor"]
     assert '"amount_sek": "1234.56"' in log["after"].iloc[0]
     assert budget.ledger_entries(clean)["entered_by"].tolist() == ["io.editor"]
@@ -190,7 +190,9 @@ def test_a_semicolon_csv_with_bom_and_swedish_amounts_imports(clean):
     assert len(result.rows) == 2 and result.total_ore == 7_250_050
     assert activity(budget.budget_report(clean), "B2")["spent"] == 72_500.5
     assert set(budget.ledger_entries(clean)["source"]) == {"import"}
-    assert list(audit_entries(clean, entity="spend")["action"]) == ["import_spend"]
+    log = audit_entries(clean, entity="spend", action="import_spend")
+    assert list(log["action"]) == ["import_spend"] * 2 and sorted(log["entity_key"]) == ["V-1", "V-2"]
+    assert '"amount_sek": "-2500"' in log[log["entity_key"] == "V-2"]["after"].iloc[0]
 
 
 def test_re_importing_the_same_export_never_counts_twice(clean):

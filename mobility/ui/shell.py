@@ -175,16 +175,30 @@ def _login_box(actor: Actor, lang: str) -> None:
 
 def show_write_error(exc: Exception, lang: str) -> None:
     """One place that turns a refused write into a clear message."""
-    from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+    from mobility.service import ConcurrentEditError, DatabaseBusy, NotAllowed, ValidationError
 
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, DatabaseBusy):
+        st.error(t("write.busy", lang))
+    elif isinstance(exc, ValidationError):
         st.error(t("write.invalid", lang) + "\n\n" + "\n".join(f"- {p}" for p in exc.problems))
     elif isinstance(exc, ConcurrentEditError):
-        st.error(t("write.conflict", lang))
+        both = exc.yours is not None or exc.now is not None
+        st.error(t("write.conflict", lang) + ("\n\n" + t("write.conflict_values", lang, yours=_value(exc.yours, lang),
+                                                           now=_value(exc.now, lang)) if both else ""))
     elif isinstance(exc, NotAllowed):
         st.error(t("write.not_allowed", lang))
     else:
         raise exc
+
+
+def _value(value, lang: str) -> str:
+    """A value in a conflict message: a status code in words, anything else as it is (plain text, not Markdown)."""
+    from mobility.text import plain
+
+    if value is None:
+        return "–"
+    label = t(f"status.{value}", lang) if isinstance(value, str) else None
+    return plain(label if label and label != f"status.{value}" else str(value))
 
 
 def editors_only_below(ctx: PageContext) -> None:
