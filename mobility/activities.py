@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -138,15 +138,20 @@ def set_status(*, engine: Engine, actor: Actor, code: str, status: str, comment:
         if activity.version != expected_version:  # read under the write lock: no save can slip in between
             raise ConcurrentEditError(code, yours=status, now=activity.status)
         before = activity.status
-        activity.status = status
+        # Compare-and-set on the version, also when only the comment is new (the ORM would skip an unchanged row).
+        changed = session.execute(
+            update(Activity).where(Activity.id == activity.id, Activity.version == expected_version)
+            .values(status=status, version=expected_version + 1).execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            raise ConcurrentEditError(code, yours=status, now=before)
         session.add(StatusChange(
             activity_id=activity.id, status=status, previous_status=before, comment=comment,
             changed_by=actor.name, changed_at=now(),
         ))
         audit(session, actor, action="set_status", entity="activity", key=code,
               before={"status": before}, after={"status": status, "comment": comment})
-        session.flush()  # the version check: a save racing ours between read and write fails here
-        return activity.version
+        return expected_version + 1
 
 
 
