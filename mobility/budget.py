@@ -5,7 +5,7 @@ Money is integer öre inside; kronor appear only at the edges (JSON, the page, t
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -29,7 +29,7 @@ SOURCES = ("manual", "import", "example")
 
 
 # Amounts and dates as people write them ------------------------------------------------------------------------
-_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?")
+_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?", re.ASCII)  # 0–9 only
 
 
 def parse_amount(value) -> int:
@@ -39,6 +39,8 @@ def parse_amount(value) -> int:
     if isinstance(value, int):
         return value * ORE
     if isinstance(value, float | Decimal):
+        if not Decimal(value).is_finite():
+            raise ValueError(value)
         ore = Decimal(repr(value) if isinstance(value, float) else value) * ORE
         if ore != ore.to_integral_value():
             raise ValueError(value)
@@ -52,15 +54,20 @@ def parse_amount(value) -> int:
     return -ore if m[1] == "-" else ore
 
 
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?", re.ASCII)
+
+
 def parse_day(value) -> date:
     """A date or datetime cell, or text 'YYYY-MM-DD' (a time after it is ignored). ValueError otherwise."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]*)?", str(value or "").strip())
+    m = _DAY.fullmatch(str(value or "").strip())
     if not m:
         raise ValueError(value)
+    if m[4]:
+        time.fromisoformat(m[4])  # a time after the date must be a real one: 99:99:99 is not
     return date(int(m[1]), int(m[2]), int(m[3]))
 
 

@@ -5,8 +5,6 @@ empty level or faculty means "not broken down". A row *sets* its cell, so saving
 nothing, and every change is audited before → after.
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 from sqlmodel import Session
 
+from mobility.files import read_table
 from mobility.i18n import t
 from mobility.models import MobilityCount
 from mobility.service import (
@@ -37,6 +36,7 @@ LEVELS = ("first", "second", "third", "")
 FACULTIES = ("NMT", "HUV", "central", "")
 SOURCES = ("example", "form", "import")
 MAX_COUNT = 100_000
+NOTE_MAX = 1000
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 KEY_COLUMNS = ("year", "term", "group", "direction", "programme", "level", "faculty")
@@ -127,7 +127,7 @@ def _count_value(raw, lang: str = "en") -> int:
         value = raw
     else:
         text = str(raw).strip()
-        if not text.lstrip("-").isdigit():
+        if not (text.lstrip("-").isdigit() and text.isascii()):  # 0–9 only, not Arabic-Indic or other digits
             raise ValueError(_say(lang, "not_whole", value=repr(text)))
         value = int(text)
     if not 0 <= value <= MAX_COUNT:
@@ -148,7 +148,7 @@ def _year(raw, lang: str = "en") -> int:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = "" if raw is None else str(raw).strip()
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+    if not (text.isdigit() and text.isascii()) or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise ValueError(_say(lang, "not_year", value=repr(text), min=MIN_YEAR, max=MAX_YEAR))
     return int(text)
 
@@ -172,7 +172,11 @@ def validate_records(records: Iterable[dict], *, first_row: int = 2, lang: str =
         if bad:
             continue
         note = record.get("note")
-        cell = Cell(**values, note="" if note is None or note != note else str(note).strip(), row=n)
+        note = "" if note is None or note != note else str(note).strip()
+        if len(note) > NOTE_MAX:
+            problems.append(_say(lang, "at", row=n, column="note", problem=t("budget.err.too_long", lang, n=NOTE_MAX)))
+            continue
+        cell = Cell(**values, note=note, row=n)
         if cell.key in seen:
             problems.append(_say(lang, "duplicate", row=n, cell=cell_label(cell.key), first=seen[cell.key]))
             continue
@@ -197,71 +201,14 @@ def _check_header(header: list, lang: str) -> list[str]:
     return names
 
 
-def _decode(data: bytes, lang: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        row = data.count(b"\n", 0, exc.start) + 1
-        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-        names = [n.strip().lower() for n in header.split(delimiter)]
-        field = data[line_start:exc.start].count(delimiter.encode())
-        column = names[field] if row > 1 and field < len(names) else f"{exc.start - line_start + 1} (byte)"
-        raise ValidationError(_say(lang, "not_utf8", row=row, column=column)) from None
+def read_counts_file(data: bytes, filename: str = "", *, lang: str = "en") -> list[Cell]:
+    """A CSV or XLSX file (told apart by content) → validated cells (row numbers as the spreadsheet shows them).
 
-
-def read_csv(data: bytes, lang: str = "en") -> list[dict]:
-    """UTF-8 with or without BOM, comma- or semicolon-separated."""
-    text = _decode(data, lang)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    names = _check_header(next(reader), lang)
-    records, problems = [], []
-    for n, row in enumerate(reader, start=2):
-        if not any(v.strip() for v in row):
-            records.append(None)
-            continue
-        if len(row) > len(names):
-            problems.append(_say(lang, "too_many_values", row=n, values=len(row), columns=len(names)))
-        records.append(dict(zip(names, row, strict=False)))
-    if problems:
-        raise ValidationError(problems)
-    return records
-
-
-def read_xlsx(data: bytes, lang: str = "en") -> list[dict]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(_say(lang, "not_excel", error=exc.__class__.__name__)) from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header or not any(h is not None and str(h).strip() for h in header):
-        raise ValidationError(_say(lang, "empty_file", expected=", ".join(FILE_COLUMNS)))
-    names = _check_header(list(header), lang)
-    records = []
-    for row in rows:
-        if not any(v is not None and str(v).strip() for v in row):
-            records.append(None)
-            continue
-        records.append(dict(zip(names, row, strict=False)))
-    book.close()
-    return records
-
-
-def read_counts_file(data: bytes, filename: str, *, lang: str = "en") -> list[Cell]:
-    """A CSV or XLSX file → validated cells (row numbers as the spreadsheet shows them), or ValidationError."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".txt"):
-        raise ValidationError(_say(lang, "file_type", file=filename))
-    records = read_xlsx(data, lang) if suffix == ".xlsx" else read_csv(data, lang)
-    numbered = [(n, r) for n, r in enumerate(records, start=2) if r is not None]
+    ``mobility.files`` reads it within the upload limits; ValidationError names every bad row and column.
+    """
+    table = read_table(data, lang=lang)
+    names = _check_header(table.header, lang)
+    numbered = [(n, dict(zip(names, values, strict=False))) for n, values in table.rows]
     if not numbered:
         raise ValidationError(_say(lang, "no_rows"))
     cells, problems = [], []

@@ -3,8 +3,6 @@
 Reading the ledger (sums, burn, the report) stays in ``mobility.budget``; money is integer öre here too.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +20,7 @@ from mobility.budget import (
     parse_day,
     sek_text,
 )
+from mobility.files import read_table
 from mobility.i18n import local_today, t
 from mobility.models import Activity, Spend
 from mobility.service import (
@@ -132,31 +131,6 @@ class ImportPreview:
         return sum(r.amount_ore for r in self.rows)
 
 
-def read_table(data: bytes, filename: str, *, lang: str = "sv") -> tuple[list[str], list[tuple[int, list]]]:
-    """Header (lower-cased) and numbered rows of a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX."""
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same message to the user
-            raise ValidationError(t("budget.err.file", lang, name=filename)) from exc
-        lines = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(t("budget.err.encoding", lang, name=filename)) from exc
-        first = text.split("\n", 1)[0]
-        lines = list(csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ","))
-    if not lines:
-        raise ValidationError(t("budget.err.empty", lang, name=filename))
-    header = [str(h or "").strip().lower() for h in lines[0]]
-    rows = [(n, line) for n, line in enumerate(lines[1:], start=2)
-            if any(str(v).strip() for v in line if v is not None)]
-    return header, rows
-
-
 def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "sv", today: date | None = None,
                    ) -> ImportPreview:
     """Read and check a file without writing: rows to add, rows skipped (reference already in the ledger), problems."""
@@ -177,12 +151,17 @@ def _check_file(data: bytes, filename: str, *, codes: dict[str, int], lang: str,
                 today: date | None) -> tuple[list[SpendRow], list[str]]:
     """Every row of a file checked: the good entries, or the problems naming row and column."""
     try:
-        header, rows = read_table(data, filename, lang=lang)
+        table = read_table(data, lang=lang)
     except ValidationError as exc:
         return [], exc.problems
+    header, rows = table.header, table.rows
     missing = [c for c in IMPORT_COLUMNS if c not in header]
+    unknown = [c for c in header if c and c not in IMPORT_COLUMNS]
     if missing:
         return [], [t("budget.err.columns", lang, columns=", ".join(missing), expected=", ".join(IMPORT_COLUMNS))]
+    if unknown:  # the same rule as the counts import: every column known
+        return [], [t("files.err.unknown_columns", lang, columns=", ".join(unknown),
+                      expected=", ".join(IMPORT_COLUMNS))]
     if not rows:
         return [], [t("budget.err.empty", lang, name=filename)]
     today = today or local_today()

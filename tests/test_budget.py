@@ -236,7 +236,7 @@ def test_an_xlsx_with_date_and_number_cells_imports(clean):
     (["01/03/2017,A1,100,x,R1\n"], HEADER, "Row 3, column date:"),
     (["2017-03-01,A1,hundra,x,R1\n"], HEADER, "Row 3, column amount_sek: “hundra” is not an amount"),
     (["2017-03-01,A1,0,x,R1\n"], HEADER, "Row 3, column amount_sek: the amount must not be zero"),
-    (["2017-03-01,A1,100,x\n"], "date,activity,amount_sek,description\n", "column missing: reference"),
+    (["2017-03-01,A1,100,x\n"], "date,activity,amount_sek,description\n", "Row 2: 5 values but only 4 columns"),
     (["2017-03-01,A1,100,x,\n"], HEADER, "Row 3, column reference: missing"),
     (["2017-03-01,A1,100,x,R1\n", "2017-03-02,A2,200,y,R1\n"], HEADER,
      "Row 4, column reference: “R1” already occurs in row 3"),

@@ -191,7 +191,7 @@ def test_the_template_has_every_column():
         ),
         (HEADER + "16,VT,student,out,erasmus,,,1,\n", "row 2, column year: '16' is not a year"),
         (HEADER + "2016,VT,student,out,erasmus,,,,\n", "row 2, column count: a count is required"),
-        ("", "row 1: the file is empty"),
+        ("", "The file is empty"),
         (HEADER, "row 2: the file has a header but no rows"),
     ],
 )
@@ -205,7 +205,7 @@ def test_a_latin_1_file_is_rejected_with_its_row(clean):
     """Swedish Excel's old 'CSV' is Latin-1: say which row and that it is not UTF-8."""
     data = (HEADER + "2016,VT,student,out,erasmus,,,3,\n2016,VT,student,in,erasmus,,,4,Östersund\n").encode("latin-1")
     problems = rejected(clean, data)
-    assert len(problems) == 1 and problems[0].startswith("row 3, column note: the file is not UTF-8")
+    assert problems == ["The file is neither a UTF-8 CSV file nor an XLSX workbook (row 3)."]
 
 
 def test_every_bad_row_is_listed_not_only_the_first(clean):
@@ -234,9 +234,9 @@ def test_ten_thousand_rows_import_and_one_bad_row_stops_them_all(clean):
     assert summary.added == 10_000 and len(counts_frame(clean)) == 10_000
 
 
-def test_only_csv_and_xlsx_files(clean):
-    assert "only .csv and .xlsx" in rejected(clean, b"x", "counts.pdf")[0]
-    assert "not a readable Excel file" in rejected(clean, b"not a zip", "counts.xlsx")[0]
+def test_only_csv_and_xlsx_files_told_apart_by_content_not_by_name(clean):
+    assert "neither a UTF-8 CSV file nor an XLSX workbook" in rejected(clean, b"MZ\x90\x00\x03\x00", "counts.csv")[0]
+    assert "cannot be read as an XLSX workbook" in rejected(clean, b"PK\x03\x04 not a zip", "counts.csv")[0]
 
 
 def test_read_counts_file_keeps_the_spreadsheet_row_numbers():
