@@ -4,7 +4,7 @@ from textwrap import shorten
 import pandas as pd
 import streamlit as st
 
-from mobility import activities, budget, exports, spending
+from mobility import activities, budget, exports, files, spending
 from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_pct, fmt_sek
@@ -226,7 +226,8 @@ with record, st.form("spend"):
 with upload_tab:
     st.markdown(t("budget.import.help"))
     upload_key = f"spend_upload_{st.session_state.get('_spend_uploads', 0)}"
-    upload = st.file_uploader(t("budget.import.file"), type=["csv", "xlsx"], key=upload_key)
+    upload = st.file_uploader(t("budget.import.file"), type=["csv", "xlsx"], key=upload_key,
+                              help=files.limits_text(lang))
     if upload is not None:
         data = upload.getvalue()
         preview = spending.preview_import(engine(), data=data, filename=upload.name, lang=lang)

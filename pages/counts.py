@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from mobility import counts
+from mobility import counts, files
 from mobility.examples import remove_example_data
 from mobility.i18n import fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
@@ -127,7 +127,8 @@ with import_tab:
             for column, values in vocab.items()
         ) + f"\n- `year`: {counts.MIN_YEAR}–{counts.MAX_YEAR}\n- `count`: 0–{fmt_int(counts.MAX_COUNT, lang)}")
     upload_key = f"upload-{st.session_state.get('_uploads', 0)}"
-    upload = st.file_uploader(t("counts.import.file"), type=["csv", "xlsx"], key=upload_key)
+    upload = st.file_uploader(t("counts.import.file"), type=["csv", "xlsx"], key=upload_key,
+                              help=files.limits_text(lang))
     if upload is not None:
         try:
             cells = counts.read_counts_file(upload.getvalue(), upload.name, lang=lang)
