@@ -310,12 +310,12 @@ def _diff(cells: list[Cell], existing: dict[Key, Stored]) -> tuple[list[Change],
 
 def save_counts(
     *, engine: Engine, actor: Actor, cells: list[Cell], source: str, expected: dict[Key, int | None] | None = None,
-    lang: str = "en",
+    lang: str = "en", origin: dict | None = None,
 ) -> SaveSummary:
     """Set every cell in one transaction (all or nothing), auditing each change before → after.
 
     ``expected`` holds the values a form showed; if any stored value differs now, nothing is written and
-    CountConflict lists both values.
+    CountConflict lists both values. ``origin`` (e.g. an imported file's name and SHA-256) goes into every audit entry.
     """
     if source not in ("form", "import"):
         raise ValueError(f"source {source!r}: example data is seeded, not saved")
@@ -337,12 +337,13 @@ def save_counts(
             if conflicts:
                 raise CountConflict(conflicts=conflicts)
         changes, summary = _diff(cells, existing)
-        _write_changes(session, actor, changes, {c.key: c for c in cells}, existing, source=source, action=action)
+        _write_changes(session, actor, changes, {c.key: c for c in cells}, existing, source=source, action=action,
+                       origin=origin)
     return summary
 
 
 def _write_changes(session: Session, actor: Actor, changes: list[Change], by_key: dict[Key, Cell],
-                   existing: dict[Key, Stored], *, source: str, action: str) -> None:
+                   existing: dict[Key, Stored], *, source: str, action: str, origin: dict | None = None) -> None:
     """Bulk statements keyed on the cell: one upsert and one delete for all changes, one insert for their audit."""
     stamp = now()
     table = MobilityCount.__table__
@@ -364,7 +365,7 @@ def _write_changes(session: Session, actor: Actor, changes: list[Change], by_key
     audit_many(session, actor, [
         {"action": action, "entity": "count", "key": cell_label(change.key),
          "before": None if change.before is None else {"count": change.before, "source": change.before_source},
-         "after": None if change.after is None else {"count": change.after, "source": source}}
+         "after": None if change.after is None else {"count": change.after, "source": source, **(origin or {})}}
         for change in changes
     ], at=stamp)
 
