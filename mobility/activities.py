@@ -11,6 +11,7 @@ from sqlmodel import Session
 from mobility.models import Activity, ActivityLink, Area, StatusChange
 from mobility.plan import split_goals
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.text import control_character
 
 STATUSES = ("planned", "ongoing", "done", "delayed", "cancelled")
 CLOSED = ("done", "cancelled")
@@ -129,6 +130,8 @@ def set_status(*, engine: Engine, actor: Actor, code: str, status: str, comment:
         problems.append(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     if len(comment) > COMMENT_MAX:
         problems.append(f"comment: at most {COMMENT_MAX} characters")
+    if control_character(comment):
+        problems.append(f"comment: a control character ({control_character(comment)}) cannot be stored")
     if problems:
         raise ValidationError(problems)
     with write_transaction(engine, actor) as session:

@@ -16,6 +16,7 @@ from mobility.activities import month_end
 from mobility.i18n import fmt_sek, local_today, t
 from mobility.models import Activity, AllocationChange, Area, Plan, Spend
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.text import control_character
 
 ORE = 100
 MAX_AMOUNT_ORE = 10_000_000 * ORE
@@ -356,6 +357,8 @@ def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decide
     except ValueError:
         problems.append(where("decided_on", t("budget.err.date", lang, value=_shown(decided_on))))
     note = (note or "").strip()
+    if control_character(note):
+        problems.append(where("note", t("text.err.control", lang, field="note", code=control_character(note))))
     if not note:
         problems.append(where("note", t("budget.err.note_required", lang)))
     elif len(note) > NOTE_MAX:

@@ -28,6 +28,7 @@ from mobility.models import (
     ChecklistVersion,
 )
 from mobility.service import SYSTEM, Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.text import plain
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "checklists"
 PHASES = ("before", "during", "after")
@@ -668,15 +669,15 @@ def status_line(detail: dict, lang: str) -> str:
 
 
 def to_markdown(detail: dict, lang: str) -> str:
-    lines = [f"# {detail[f'title_{lang}']}", "", f"*{status_line(detail, lang)} · "
+    lines = [f"# {plain(detail[f'title_{lang}'], inline=True)}", "", f"*{status_line(detail, lang)} · "
              + ("Aktivitet" if lang == "sv" else "Activity") + f" {', '.join(detail['activities'])}*", ""]
     if detail[f"intro_{lang}"]:
-        lines += [detail[f"intro_{lang}"], ""]
+        lines += [plain(detail[f"intro_{lang}"]), ""]
     for phase, items in grouped_items(detail["items"]):
         lines += [f"## {phase_label(phase, lang)}", ""]
         for item in items:
             due = fmt_due(item["due_days"], lang)
-            lines.append(f"- [ ] {item[f'text_{lang}']}" + (f" *({due})*" if due else ""))
+            lines.append(f"- [ ] {plain(item[f'text_{lang}'], inline=True)}" + (f" *({due})*" if due else ""))
         lines.append("")
     return "\n".join(lines)
 
@@ -714,14 +715,15 @@ def to_docx(detail: dict, lang: str) -> bytes:
 
 def run_markdown(run: dict, title: str, lang: str) -> str:
     """A run as a record: who ticked what, when."""
-    lines = [f"# {title}", "", f"**{run['label']}** · {fmt_date(run['reference_date'], lang)}", ""]
+    lines = [f"# {plain(title, inline=True)}", "",
+             f"**{plain(run['label'], inline=True)}** · {fmt_date(run['reference_date'], lang)}", ""]
     for phase, items in grouped_items(run["items"]):
         lines += [f"## {phase_label(phase, lang)}", ""]
         for i in items:
             mark = "x" if i["done_at"] else " "
-            who = f" – {i['done_by']}, {fmt_datetime(i['done_at'], lang)}" if i["done_at"] else ""
+            who = f" – {plain(i['done_by'])}, {fmt_datetime(i['done_at'], lang)}" if i["done_at"] else ""
             due = f" ({fmt_date(i['due_date'], lang)})" if i["due_date"] else ""
-            lines.append(f"- [{mark}] {i[f'text_{lang}']}{due}{who}")
+            lines.append(f"- [{mark}] {plain(i[f'text_{lang}'], inline=True)}{due}{who}")
         lines.append("")
     return "\n".join(lines)
 

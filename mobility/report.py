@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mobility.followup import GROUPS, Localised, Section
 from mobility.i18n import fmt_date, fmt_datetime, fmt_int, t
+from mobility.text import plain
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Relative column widths on paper; a column not listed gets 20.
@@ -51,7 +52,8 @@ def grouped(report: dict) -> list[tuple[str, list[Section]]]:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """What people typed stays text in the Markdown report too (no images, links or markup), one line per cell."""
+    return plain(text, inline=True)
 
 
 def to_markdown(report: dict, lang: str) -> str:

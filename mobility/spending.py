@@ -32,6 +32,7 @@ from mobility.service import (
     now,
     write_transaction,
 )
+from mobility.text import control_character
 
 
 def _activity_ids(session: Session) -> dict[str, int]:
@@ -79,6 +80,10 @@ def _check_entry(values: dict, *, codes: dict[str, int], today: date, lang: str,
     except ValueError:
         problems.append(where("amount_sek", t("budget.err.amount", lang, value=_shown(values.get("amount_sek")))))
     description = str(values.get("description") or "").strip()
+    for column in ("description", "reference"):
+        code = control_character(values.get(column))
+        if code:
+            problems.append(where(column, t("text.err.control", lang, field=column, code=code)))
     if len(description) > DESCRIPTION_MAX:
         problems.append(where("description", t("budget.err.too_long", lang, n=DESCRIPTION_MAX)))
     reference = str(values.get("reference") or "").strip()

@@ -3,7 +3,8 @@
 Streamlit renders Markdown almost everywhere (``st.markdown``, captions, titles, alerts, widget labels, table cells),
 and so does the Markdown report. An editor's note such as ``![](http://elsewhere/x.png)`` would make every reader's
 browser fetch an outside address. ``plain`` escapes every ASCII punctuation mark with a backslash (CommonMark allows
-exactly that), so Markdown, HTML, Streamlit's ``:red[…]`` and ``$…$`` and bare ``http://`` links all stay text.
+exactly that), so Markdown, HTML, Streamlit's ``:red[…]`` and ``$…$`` stay text; bare ``http://``, ``www.`` and
+e-mail addresses get an invisible word joiner so that they are not turned into links.
 Use it on every user-typed value that goes into a Markdown-rendering place; DOCX and PDF take the raw text.
 """
 
@@ -11,14 +12,26 @@ import re
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# GFM turns bare addresses into links even when their punctuation is escaped; an invisible word joiner after the
+# scheme (or before an e-mail's @) keeps them text that reads the same.
+_AUTOLINK = re.compile(r"(?i)\b(https?|mailto|xmpp|www)(?=[:.])|(?=@)")
+_JOINER = "\u2060"
 
 
 def plain(text, *, inline: bool = False) -> str:
     """``text`` escaped for a Markdown-rendering place; line breaks kept (or, ``inline``, turned into spaces)."""
     if text is None:
         return ""
-    escaped = _PUNCTUATION.sub(r"\\\1", _CONTROL.sub("", str(text)))
+    unlinked = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _JOINER, _CONTROL.sub("", str(text)))
+    escaped = _PUNCTUATION.sub(r"\\\1", unlinked)
     lines = escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Leading spaces would start a code block; a hard break ("  \n") keeps each typed line on its own line.
     lines = [line.lstrip(" \t") for line in lines]
     return " ".join(lines) if inline else "  \n".join(lines)
+
+
+def control_character(text) -> str | None:
+    """The first control character in typed text as ``U+0007``, or None: such text is refused, never stored
+    (it breaks the XLSX and Word exports and cannot be seen on screen). Tabs and line breaks are fine."""
+    found = _CONTROL.search(str(text or ""))
+    return f"U+{ord(found.group()):04X}" if found else None

@@ -9,6 +9,7 @@ from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_pct, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
@@ -236,7 +237,7 @@ with upload_tab:
         else:
             if preview.skipped:
                 st.warning(t("budget.import.skipped", n=len(preview.skipped),
-                             refs=", ".join(r.reference for r in preview.skipped)))
+                             refs=plain(", ".join(r.reference for r in preview.skipped))))
             if preview.rows:
                 st.info(t("budget.import.preview", n=len(preview.rows), amount=kr(preview.total_ore, exact=True)))
                 st.dataframe(
@@ -269,7 +270,8 @@ with allocation_tab:
                   current=kr(history["current_ore"], exact=True) or "–"))
     for change in history["changes"]:
         st.caption(t("budget.alloc.history", date=fmt_date(change["decided_on"], lang),
-                     amount=kr(change["amount_ore"], exact=True), note=change["note"], who=change["entered_by"]))
+                     amount=kr(change["amount_ore"], exact=True), note=plain(change["note"], inline=True),
+                     who=plain(change["entered_by"])))
     with st.form(f"allocation-{alloc_code}"):
         a1, a2 = st.columns(2)
         new_amount = a1.text_input(t("budget.field.allocation"), placeholder="150 000")

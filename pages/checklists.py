@@ -4,6 +4,7 @@ import streamlit as st
 from mobility import checklists
 from mobility.i18n import fmt_date, fmt_datetime
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
@@ -25,8 +26,8 @@ def show_items(items: list[dict]) -> None:
     for phase, group in checklists.grouped_items(items):
         st.markdown(f"#### {checklists.phase_label(phase, lang)}")
         st.markdown("\n".join(
-            f"- {i[f'text_{lang}']}" + (f" *({checklists.fmt_due(i['due_days'], lang)})*" if i["due_days"] is not None
-                                          else "")
+            f"- {plain(i[f'text_{lang}'], inline=True)}"
+            + (f" *({checklists.fmt_due(i['due_days'], lang)})*" if i["due_days"] is not None else "")
             for i in group
         ))
 
@@ -39,10 +40,10 @@ if print_view:
     detail = cached_query(checklists.template_detail)(key)
     st.html("<style>[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stSidebarCollapsedControl']"
             "{display:none}</style>")
-    st.title(detail[f"title_{lang}"])
+    st.title(plain(detail[f"title_{lang}"], inline=True))
     st.caption(checklists.status_line(detail, lang) + " · " + t("checklists.activities", codes=", ".join(
         detail["activities"])))
-    st.markdown(detail[f"intro_{lang}"])
+    st.markdown(plain(detail[f"intro_{lang}"]))
     show_items(detail["items"])
     st.caption(t("checklists.print.hint"))
     st.page_link("pages/checklists.py", label=t("checklists.print.back"), icon=":material/arrow_back:",
@@ -104,7 +105,7 @@ number = st.selectbox(t("checklists.version.pick"), numbers, index=numbers.index
                       format_func=lambda n: version_word(by_number[n]["status"], n))
 detail = cached_query(checklists.template_detail)(key, number)
 
-st.subheader(detail[f"title_{lang}"])
+st.subheader(plain(detail[f"title_{lang}"], inline=True))
 if detail["status"] == "draft":
     st.badge(t("checklists.badge.draft"), icon=":material/edit_note:", color="orange")
 else:
@@ -116,7 +117,7 @@ st.markdown(
 )
 if number != numbers[0]:
     st.info(t("checklists.old_version", n=number, newest=version_word(by_number[numbers[0]]["status"], numbers[0])))
-st.markdown(detail[f"intro_{lang}"])
+st.markdown(plain(detail[f"intro_{lang}"]))
 
 # One row, like the follow-up page's downloads, with the print link level with the buttons
 downloads = st.container(horizontal=True, vertical_alignment="center")
@@ -151,7 +152,8 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
                            format_func=lambda n: version_word(by_number[n]["status"], n))
         diff = cached_query(checklists.diff_versions)(key, old, new)
         for code, (before, after) in diff["titles"].items():
-            st.markdown(t("checklists.diff.title_changed", lang_code=code, before=before, after=after))
+            st.markdown(t("checklists.diff.title_changed", lang_code=code, before=plain(before, inline=True),
+                          after=plain(after, inline=True)))
         if diff["items"]:
             def describe(change) -> str:
                 item = change.new or change.old
@@ -163,10 +165,10 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
                     if change.old["phase"] != change.new["phase"]:
                         phase = f"{checklists.phase_label(change.old['phase'], lang)} → {phase}"
                     text = " ".join(
-                        {"equal": w, "removed": f":red[~~{w}~~]", "added": f":green[**{w}**]"}[op]
+                        {"equal": plain(w), "removed": f":red[~~{plain(w)}~~]", "added": f":green[**{plain(w)}**]"}[op]
                         for op, w in checklists.word_diff(change.old[f"text_{lang}"], change.new[f"text_{lang}"]))
                 else:
-                    text = item[f"text_{lang}"]
+                    text = plain(item[f"text_{lang}"], inline=True)
                 return f"- **{t(f'checklists.diff.{change.op}')}** · {phase} · {text}" + (f" *({due})*" if due else "")
 
             st.markdown("\n".join(describe(c) for c in diff["items"]))

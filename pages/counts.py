@@ -5,6 +5,7 @@ from mobility import counts, files
 from mobility.examples import remove_example_data
 from mobility.i18n import fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.widgets import url_selectbox
@@ -136,7 +137,7 @@ with import_tab:
             st.error(t("counts.import.rejected") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
         else:
             changes, summary = counts.preview(engine(), cells)
-            st.markdown(t("counts.import.summary", file=upload.name, rows=fmt_int(len(cells), lang),
+            st.markdown(t("counts.import.summary", file=plain(upload.name), rows=fmt_int(len(cells), lang),
                           added=fmt_int(summary.added, lang), changed=fmt_int(summary.changed, lang),
                           unchanged=fmt_int(summary.unchanged, lang)))
             if changes:

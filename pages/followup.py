@@ -5,6 +5,7 @@ import streamlit as st
 from mobility import followup, meetings, report
 from mobility.i18n import fmt_date
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
@@ -49,7 +50,7 @@ if since is None or since > ctx.today:
 data = cached_query(followup.followup_report)(since=since, today=ctx.today)
 st.markdown(f"**{report.dates_line(data, lang)}**")
 if data["meeting_notes"]:
-    st.markdown(f"*{t('followup.report.notes')}:* {data['meeting_notes']}")
+    st.markdown(f"*{t('followup.report.notes')}:* {plain(data['meeting_notes'])}")
 
 downloads = st.container(horizontal=True)
 for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"), ("md", ":material/notes:")):
@@ -66,7 +67,8 @@ for group, sections in report.grouped(data):
         st.subheader(f"{t(f'followup.section.{section.key}')} ({len(rows)})")
         if rows:
             # A static table: the report is read (and printed) like the document it downloads as.
-            st.table([dict(zip(header, row, strict=True)) for row in rows], hide_index=True)
+            st.table([dict(zip(header, [plain(c, inline=True) for c in row], strict=True)) for row in rows],
+                     hide_index=True)
         else:
             st.caption(t("followup.report.nothing"))
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from mobility.audit import audit_choices, audit_entries
 from mobility.i18n import fmt_datetime, strings
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query
 from mobility.ui.exports import table_downloads
@@ -59,12 +60,12 @@ st.caption(t("history.count", n=len(entries)) + (" · " + t("history.latest", n=
 st.table(
     {
         t("history.at"): [fmt_datetime(at, lang) for at in shown["at"]],
-        t("history.actor"): shown["actor"],
+        t("history.actor"): [plain(a, inline=True) for a in shown["actor"]],
         t("history.action"): [t(f"action.{a}") for a in shown["action"]],
         t("history.entity"): [t(f"entity.{e}") for e in shown["entity"]],
-        t("history.key"): shown["entity_key"],
-        t("history.before"): [readable(b) for b in shown["before"]],
-        t("history.after"): [readable(a) for a in shown["after"]],
+        t("history.key"): [plain(k, inline=True) for k in shown["entity_key"]],
+        t("history.before"): [plain(readable(b), inline=True) for b in shown["before"]],
+        t("history.after"): [plain(readable(a), inline=True) for a in shown["after"]],
     },
     hide_index=True,
 )

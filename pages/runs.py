@@ -3,6 +3,7 @@ import streamlit as st
 from mobility import checklists
 from mobility.i18n import fmt_date, fmt_datetime, fmt_pct
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
+from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
@@ -36,7 +37,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
             else:
                 st.query_params["run"] = str(run_id)
                 st.session_state.pop("_url_run", None)
-                shell.saved(t("runs.start.done", label=label.strip()))
+                shell.saved(t("runs.start.done", label=plain(label.strip(), inline=True)))
 
 # Runs --------------------------------------------------------------------------------------------------------------
 st.header(t("runs.list"), divider="gray")
@@ -77,11 +78,11 @@ labels = dict(zip(runs["id"], runs["label"], strict=True))
 run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
                        default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
 run = cached_query(checklists.run_detail)(int(run_id), ctx.today)
-st.subheader(run["label"])
+st.subheader(plain(run["label"], inline=True))
 st.markdown(
-    t("runs.detail.meta", title=titles[run["key"]], n=run["version_number"],
+    t("runs.detail.meta", title=plain(titles[run["key"]]), n=run["version_number"],
       status=t(f"checklists.status.{run['version_status']}", n=run["version_number"]),
-      date=fmt_date(run["reference_date"], lang), who=run["started_by"])
+      date=fmt_date(run["reference_date"], lang), who=plain(run["started_by"]))
     + f"  \n{t('runs.col.status')}: **{t('runs.status.' + run['status'])}**"
     + (f" · {run['completed_by']}, {fmt_datetime(run['completed_at'], lang)}" if run["completed_at"] else "")
 )
@@ -93,11 +94,11 @@ for phase, items in checklists.grouped_items(run["items"]):
     st.markdown(f"#### {checklists.phase_label(phase, lang)}")
     for item in items:
         done = item["done_at"] is not None
-        ticked = st.checkbox(item[f"text_{lang}"], value=done, disabled=not editable,
+        ticked = st.checkbox(plain(item[f"text_{lang}"], inline=True), value=done, disabled=not editable,
                              key=f"tick-{item['id']}-{done}")
         due = t("runs.detail.due", date=fmt_date(item["due_date"], lang)) if item["due_date"] else ""
         if done:
-            st.caption(t("runs.detail.done_by", who=item["done_by"], when=fmt_datetime(item["done_at"], lang)))
+            st.caption(t("runs.detail.done_by", who=plain(item["done_by"]), when=fmt_datetime(item["done_at"], lang)))
         elif item["overdue"]:
             st.caption(f":orange[:material/schedule: {t('runs.detail.overdue')} · {due}]")
         elif due:

@@ -1,0 +1,54 @@
+"""What people type is shown as that text: the one helper, and the reports that use it."""
+
+import re
+
+import pytest
+
+from mobility import report
+from mobility.text import control_character, plain
+
+INJECTIONS = [
+    "![x](http://evil.invalid/x.png)",
+    '<img src="http://evil.invalid/y.png">',
+    "[link](http://evil.invalid/z)",
+    "http://evil.invalid/w www.evil.invalid",
+    ":red[red] :material/warning: $x^2$ **bold** `code` # heading",
+    "<script>alert(1)</script> &amp; &#60;",
+]
+
+
+@pytest.mark.parametrize("typed", INJECTIONS)
+def test_every_markup_character_is_escaped_so_markdown_sees_only_text(typed):
+    escaped = plain(typed)
+    # Every ASCII punctuation mark carries a backslash: Markdown's own way to say "this character, as it is".
+    unescaped = [c for i, c in enumerate(escaped) if not c.isalnum() and not c.isspace() and c.isascii()
+                 and c != "\\" and escaped[i - 1] != "\\"]
+    assert unescaped == []
+    assert escaped.replace("\\", "").replace("\u2060", "") == typed
+
+
+def test_typed_lines_stay_lines_and_cells_stay_one_line():
+    assert plain("first\n    second") == "first  \nsecond"
+    assert plain("first\r\nsecond", inline=True) == "first second"
+
+
+def test_control_characters_are_named():
+    assert control_character("a\x07b") == "U+0007" and control_character("tab\tand\nline") is None
+
+
+def test_the_markdown_report_keeps_typed_text_as_text(engine):
+    from mobility import followup, meetings
+    from mobility.activities import set_status
+    from mobility.i18n import local_today
+    from tests.conftest import EDITOR
+
+    typed = " ".join(INJECTIONS)
+    set_status(engine=engine, actor=EDITOR, code="A1", status="ongoing", comment=typed, expected_version=1)
+    today = local_today()
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=today, notes=typed)
+    data = followup.followup_report(engine, since=today, today=today)
+    markdown = report.to_markdown(data, "en")
+    assert not re.search(r"(?<!\\)(\]\(|<img|<script|\bhttp:)", markdown)  # nothing unescaped
+    assert plain(typed, inline=True) in markdown
+    for fmt in ("docx", "pdf"):  # the paper formats take the text as it is, and do not break on it
+        assert report.render(data, fmt, "en")
