@@ -81,9 +81,9 @@ def _check_entry(values: dict, *, codes: dict[str, int], today: date, lang: str,
         problems.append(where("amount_sek", t("budget.err.amount", lang, value=_shown(values.get("amount_sek")))))
     description = str(values.get("description") or "").strip()
     for column in ("description", "reference"):
-        code = control_character(values.get(column))
-        if code:
-            problems.append(where(column, t("text.err.control", lang, field=column, code=code)))
+        control = control_character(values.get(column))
+        if control:
+            problems.append(where(column, t("text.err.control", lang, field=column, code=control)))
     if len(description) > DESCRIPTION_MAX:
         problems.append(where("description", t("budget.err.too_long", lang, n=DESCRIPTION_MAX)))
     reference = str(values.get("reference") or "").strip()
