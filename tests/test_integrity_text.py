@@ -20,11 +20,15 @@ INJECTIONS = [
 @pytest.mark.parametrize("typed", INJECTIONS)
 def test_every_markup_character_is_escaped_so_markdown_sees_only_text(typed):
     escaped = plain(typed)
-    # Every ASCII punctuation mark carries a backslash: Markdown's own way to say "this character, as it is".
-    unescaped = [c for i, c in enumerate(escaped) if not c.isalnum() and not c.isspace() and c.isascii()
-                 and c != "\\" and escaped[i - 1] != "\\"]
+    # Every character that makes markup carries a backslash: Markdown's own way to say "this character, as it is".
+    unescaped = [c for i, c in enumerate(escaped) if c in "[]()<>!*`:#$|&" and escaped[i - 1] != "\\"]
     assert unescaped == []
     assert escaped.replace("\\", "").replace("\u2060", "") == typed
+
+
+def test_names_and_references_read_as_typed_and_list_markers_do_not_start_a_list():
+    assert plain("io.editor V-2017-77 example_spending") == "io.editor V-2017-77 example_spending"
+    assert plain("- not a list\n1. nor this") == "\\- not a list  \n1\\. nor this"
 
 
 def test_typed_lines_stay_lines_and_cells_stay_one_line():
