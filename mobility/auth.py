@@ -59,6 +59,14 @@ def check_password(users: dict, username: str, password: str) -> Actor | None:
     return None
 
 
+# A hash of a password nobody knows, checked for names without an account (a constant: no first-call cost).
+_DUMMY_HASH = "scrypt$16384$5Atnjc25r/uxDs1lVgN7AQ==$NsRYckfeO1svJa48cmmSNjjRvWSCNozzdTm5v7bujrU="
+
+
+def _dummy_hash() -> str:
+    return _DUMMY_HASH
+
+
 class LoginThrottled(PermissionError):
     """Too many failed logins for this name; try again later."""
 
@@ -67,6 +75,9 @@ def authenticate(engine: Engine, users: dict, username: str, password: str, *, a
     """Return the account's actor, or raise LoginThrottled / return VIEWER for a wrong name or password."""
     at = at or now()
     name = (username or "").strip().lower()
+    if not USERNAME.match(name):  # no account has such a name: same work as a wrong password, nothing stored
+        verify_password(password or "", _dummy_hash())
+        return VIEWER
     with Session(engine) as session, session.begin():
         recent = session.execute(
             select(func.count()).select_from(LoginFailure)
@@ -75,8 +86,9 @@ def authenticate(engine: Engine, users: dict, username: str, password: str, *, a
         if recent >= MAX_FAILURES:
             raise LoginThrottled(name)
         account = users.get(name)
-        stored_hash = (account or {}).get("password_hash", "")
-        if account and account.get("role") in EDIT_ROLES and verify_password(password, stored_hash):
+        # An unknown name costs the same scrypt as a known one, so the answer's timing does not tell which exist.
+        stored_hash = (account or {}).get("password_hash") or _dummy_hash()
+        if verify_password(password or "", stored_hash) and account and account.get("role") in EDIT_ROLES:
             session.execute(delete(LoginFailure).where(LoginFailure.username == name))
             return Actor(name, account["role"])
         session.add(LoginFailure(username=name, at=at))
