@@ -101,7 +101,8 @@ def test_the_workbook_has_a_sheet_per_table_and_no_formula(engine, tmp_path):
     """XLSX: activities and audit, every cell a value, the hostile text shown as text."""
     _hostile_status(engine)
     book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
-    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "audit"]
+    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "deliverables",
+                                                         "communications", "meetings", "meeting_minutes", "audit"]
     activities = book["activities"]
     assert activities.max_row == 1 + 28
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
