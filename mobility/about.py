@@ -15,7 +15,7 @@ def about_the_plan(engine=None) -> dict:
             "working_group": raw.get("working_group", []), "not_decided_note": raw["not_decided_note"]}
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$:])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:])")  # what could start emphasis, a link, HTML, maths or an icon
 
 
 def plain(text: str) -> str:

@@ -176,13 +176,18 @@ def missed_months(engine: Engine, *, as_of: date) -> list[date]:
     return [m for m in plan_months(engine) if _month_end(m) <= as_of and (m.year, m.month) not in held]
 
 
-def missed_month_text(month: date, lang: str) -> str:
-    """'inget uppföljningsmöte i mars 2017' / 'no follow-up meeting in March 2017'."""
+def month_name(month: date, lang: str) -> str:
+    """'mars 2017' / 'March 2017'."""
     from babel.dates import format_date
 
     from mobility.i18n import LOCALES
 
-    return t("meetings.missed", lang, month=format_date(month, "LLLL y", locale=LOCALES[lang]))
+    return format_date(month, "LLLL y", locale=LOCALES[lang])
+
+
+def missed_month_text(month: date, lang: str) -> str:
+    """'inget uppföljningsmöte i mars 2017' / 'no follow-up meeting in March 2017'."""
+    return t("meetings.missed", lang, month=month_name(month, lang))
 
 
 def meetings_json(engine: Engine, *, as_of: date) -> dict:

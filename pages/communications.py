@@ -37,7 +37,7 @@ if rows:
             t("comms.col.audience"): [r["audience"] for r in rows],
             t("comms.col.activity"): [r["activity_code"] for r in rows],
             t("comms.col.note"): [r["note"] for r in rows],
-            t("comms.col.link"): [r["link"] or None for r in rows],
+            t("comms.col.link"): [r["link"] for r in rows],
             t("comms.col.by"): [r["entered_by"] for r in rows],
         },
         stem="kommunikation" if lang == "sv" else "communication", sheet="communications", lang=lang,

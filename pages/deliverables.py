@@ -37,7 +37,7 @@ table_with_downloads(
         t("deliverables.col.kind"): [t(f"deliverables.kind.{r['kind']}") for r in rows],
         t("deliverables.col.state"): [t(f"deliverables.state.{r['state']}") for r in rows],
         t("deliverables.col.approved"): [approval(r) for r in rows],
-        t("deliverables.col.link"): [r["link"] or None for r in rows],
+        t("deliverables.col.link"): [r["link"] for r in rows],
         t("deliverables.col.file"): [file_cell(r) for r in rows],
     },
     stem="dokument" if lang == "sv" else "documents", sheet="deliverables", lang=lang, hide_index=True,

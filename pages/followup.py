@@ -52,13 +52,13 @@ st.markdown(f"**{report.dates_line(data, lang)}**")
 meeting = next((m for m in recorded if m["held_on"] == since), None)
 if meeting and (meeting["chair"] or meeting["attendees"]):
     st.markdown(f"*{t('meetings.chair')}:* {plain(meeting['chair']) or '–'} · "
-                f"*{t('followup.col.who')}:* {plain(', '.join(meeting['attendees'])) or '–'}")
+                f"*{t('meetings.present')}:* {plain(', '.join(meeting['attendees'])) or '–'}")
 if data["meeting_notes"]:
     st.markdown(f"*{t('followup.report.notes')}:* {plain(data['meeting_notes'])}")
 missed = cached_query(meetings.missed_months)(as_of=ctx.today)
 if missed:
-    latest = "; ".join(meetings.missed_month_text(m, lang) for m in missed[-6:])  # the rest are in the report
-    st.warning(f"**{t('meetings.missed_title')} ({len(missed)}):** {'… ' if len(missed) > 6 else ''}{latest}")
+    earlier = t("meetings.missed_earlier", n=len(missed) - 1) if len(missed) > 1 else ""
+    st.warning(f"**{meetings.missed_month_text(missed[-1], lang)}** {earlier}", icon=":material/event_busy:")
 
 downloads = st.container(horizontal=True)
 for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"), ("md", ":material/notes:")):
@@ -86,7 +86,7 @@ if recorded:
         {
             t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in recorded],
             t("meetings.chair"): [m["chair"] for m in recorded],
-            t("followup.col.who"): [", ".join(m["attendees"]) for m in recorded],
+            t("meetings.present"): [", ".join(m["attendees"]) for m in recorded],
             t("followup.form.notes"): [m["notes"] for m in recorded],
             t("meetings.col.decisions"): ["; ".join(d["text"] for d in all_decisions if d["held_on"] == m["held_on"])
                                           for m in recorded],
