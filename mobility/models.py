@@ -239,6 +239,15 @@ class Spend(SQLModel, table=True):
     entered_at: datetime
 
 
+# Record-level import: mapping profiles editors saved in the page (the shipped ones are data/profiles/*.yaml)
+class ImportProfile(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=60)
+    body: str  # the profile as YAML: column names and value maps, never a person's data
+    updated_by: str
+    updated_at: datetime
+
+
 # Deliverables: the documents the plan asks for (plan data), their state, approval and file (kept in the database)
 class Deliverable(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
