@@ -205,14 +205,17 @@ def deliverables_sheet(engine: Engine) -> pd.DataFrame:
 
 def communications_sheet(engine: Engine) -> pd.DataFrame:
     from mobility.communications import entries
+    from mobility.models import Communication
 
-    return pd.DataFrame(entries(engine, limit=None)[::-1])
+    return pd.DataFrame(entries(engine, limit=None)[::-1], columns=list(Communication.model_fields))
 
 
 def meetings_sheet(engine: Engine) -> pd.DataFrame:
     from mobility.meetings import meetings
+    from mobility.models import Meeting
 
-    return pd.DataFrame([{**m, "attendees": ", ".join(m["attendees"])} for m in meetings(engine)][::-1])
+    return pd.DataFrame([{**m, "attendees": ", ".join(m["attendees"])} for m in meetings(engine)][::-1],
+                        columns=list(Meeting.model_fields))
 
 
 def meeting_actions_sheet(engine: Engine) -> pd.DataFrame:
@@ -221,7 +224,9 @@ def meeting_actions_sheet(engine: Engine) -> pd.DataFrame:
 
     rows = [{"kind": "action", **a} for a in actions(engine, as_of=date.max, open_only=False)]
     rows += [{"kind": "decision", "held_on": d["held_on"], "what": d["text"]} for d in decisions(engine)]
-    return pd.DataFrame(rows)
+    # Named columns: an empty sheet still says what it would hold
+    return pd.DataFrame(rows, columns=["kind", "held_on", "what", "who", "due_on", "done_on", "done_by", "overdue",
+                                       "id"])
 
 
 SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
