@@ -37,6 +37,7 @@ PAGES = [
     PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
     PageSpec("history", "pages/history.py", ":material/history:"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
+    PageSpec("spending", "pages/spending.py", ":material/receipt_long:", role="editor"),
 ]
 
 
@@ -72,7 +73,12 @@ def page(key: str) -> PageContext:
         masthead.markdown(f"### {t('app.name', lang)}\n{t('app.plan', lang)}")
         actor = _current_actor()
         for p in PAGES:
-            if p.role == "viewer" or _allowed(actor, p.role):
+            if p.role == "viewer":
+                st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
+        # The pages only editors and admins may open, under their own heading below the readers' pages
+        if editor_pages := [p for p in PAGES if p.role != "viewer" and _allowed(actor, p.role)]:
+            st.markdown(f"**{t('shell.menu.editors', lang)}**")
+            for p in editor_pages:
                 st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
         st.divider()
         _login_box(actor, lang)
@@ -93,6 +99,7 @@ HOUSE_CSS = (
     "<style>"
     "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] *,"
     "[data-testid='stWidgetLabel'] p,[data-testid='stMarkdownContainer'] small{color:#4a5260 !important}"
+    "[data-testid='stCaptionContainer']{opacity:1 !important}"
     "[data-testid='stSidebar'] [data-testid='stCaptionContainer'] *{color:#3f4754 !important}"
     "a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,[role='button']:focus-visible,"
     "[role='tab']:focus-visible,[role='combobox']:focus-visible,[tabindex]:focus-visible,summary:focus-visible"
