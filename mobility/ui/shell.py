@@ -105,6 +105,8 @@ HOUSE_CSS = (
     "[role='tab']:focus-visible,[role='combobox']:focus-visible,[tabindex]:focus-visible,summary:focus-visible"
     "{outline:3px solid #00487a !important;outline-offset:2px !important}"
     "[data-testid='stMainBlockContainer']{padding-top:2.75rem !important}"
+    "#skip-to-fields{position:absolute;left:-9999px;top:0.5rem;z-index:1000000;background:#fff;color:#00487a;"
+    "padding:0.5rem 1rem;border:2px solid #00487a;font-weight:600}#skip-to-fields:focus{left:0.5rem}"
     "h1{padding-top:0.25rem !important}"
     "</style>"
 )
@@ -117,10 +119,17 @@ def document_language(lang: str) -> None:
     language makes a Swedish page show Swedish numbers in any browser.
     """
     locale = {"sv": "sv-SE", "en": "en-GB"}[lang]
+    skip = t("shell.skip_to_filters", lang)
     st.html(HOUSE_CSS)
     st.html(
         "<script>"
         f"document.documentElement.lang='{lang}';"
+        # A skip link, the first stop of the Tab key: straight to the page's first field (a filter, mostly)
+        "let a=document.getElementById('skip-to-fields');"
+        "if(!a){a=document.createElement('a');a.id='skip-to-fields';a.href='#';document.body.prepend(a);"
+        "a.addEventListener('click',e=>{e.preventDefault();const f=document.querySelector("
+        "\"[data-testid='stMain'] input:not([type=hidden]),[data-testid='stMain'] textarea\");if(f)f.focus();});}"
+        f"a.textContent={skip!r};"
         f"Object.defineProperty(navigator,'languages',{{get:()=>['{locale}','{lang}'],configurable:true}});"
         f"Object.defineProperty(navigator,'language',{{get:()=>'{locale}',configurable:true}});"
         "</script>",
