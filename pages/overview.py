@@ -3,7 +3,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from mobility import activities, overview
+from mobility import activities, communications, deliverables, indicators, overview
+from mobility.about import plain
 from mobility.charts import plotly_config, timeline
 from mobility.exports import CHARTS
 from mobility.i18n import fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_pct, fmt_sek
@@ -47,8 +48,15 @@ def measure_text(card: overview.AreaStatus) -> str:
                  target=fmt_int(g["target"], lang), status=t(f"targets.status.{g['status']}").lower())
     if "visits" in card.measure:
         visits = card.measure["visits"]
-        return t("overview.card.visits", n=sum(visits.values())) + (
+        text = t("overview.card.visits", n=sum(visits.values())) + (
             " (" + " · ".join(f"{year}: **{n}**" for year, n in visits.items()) + ")" if visits else "")
+        if staff := cached_query(indicators.staff_mobility)():  # C's staff mobility out/in, latest year
+            year, (out, inc) = list(staff.items())[-1]
+            text += "  \n" + t("indicators.staff_card") + f" {year}: {out}/{inc}"
+        return text
+    if card.code == "E":
+        said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
+        return f"{t('comms.card')}: {communications.summary_line(said, lang)}"
     if card.measure.get("mix"):
         return t("overview.card.mix", year=card.measure["year"], **card.measure["mix"])
     return t("overview.card.no_measure")
@@ -234,6 +242,15 @@ with right:
         st.markdown(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
     if detail["linked_from"]:
         st.markdown(f"**{t('overview.detail.linked_from')}:** {', '.join(detail['linked_from'])}")
+    documents = [d for d in cached_query(deliverables.register)() if d["activity_code"] == code]
+    if documents:  # whether its document exists, who approved it and where it is
+        summary = cached_query(deliverables.state_by_activity)()[code]
+        st.markdown(f"**{t('deliverables.on_activity')}:** {summary.text(lang)}  \n" + "  \n".join(
+            f"{d[f'title_{lang}']} – {t('deliverables.state.' + d['state'])}"
+            + (f", {t('deliverables.approved_by', date=fmt_date(d['approved_on'], lang), who=plain(d['approved_by']))}"
+               if d["approved_on"] else "")
+            + (f" · [{t('deliverables.col.link')}](<{d['link']}>)" if d["link"] else "")
+            for d in documents))
 
 st.subheader(t("overview.detail.history"))
 if detail["history"]:
