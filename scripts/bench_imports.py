@@ -11,7 +11,6 @@ import argparse
 import csv
 import io
 import itertools
-import os
 import random
 import shutil
 import subprocess
@@ -41,8 +40,6 @@ def counts_file(n: int, bump: int) -> bytes:
 
 
 def ledger_file(n: int) -> bytes:
-    from mobility.budget import budget_table  # noqa: F401 - the codes come from the seeded plan below
-
     codes = ["A1", "A2", "A3", "B2", "B9", "C1", "D2", "IBS"]
     rng, start = random.Random(7), date(2016, 1, 1)
     out = io.StringIO()
@@ -86,6 +83,24 @@ def run(url: str, name: str, cells: int, rows: int) -> None:
     engine.dispose()
 
 
+def hostile() -> None:
+    """Each hostile file of the test corpus through the reader both imports use: time to refusal (goal ≤ 2 s)."""
+    from mobility.files import read_table
+    from mobility.service import ValidationError
+    from tests.hostile_files import corpus
+
+    print("hostile files (refusal time, goal ≤ 2 s):")
+    for name, (data, _expected) in corpus().items():
+        started = time.perf_counter()
+        try:
+            read_table(data)
+            outcome = "ACCEPTED"
+        except ValidationError as exc:
+            outcome = exc.problems[0]
+        seconds = time.perf_counter() - started
+        print(f"  {name}: {seconds:.2f} s ({'ok' if seconds <= 2 else 'OVER THE GOAL'}) – {outcome}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=50_000)
@@ -93,6 +108,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    hostile()
     tmp = Path(tempfile.mkdtemp(prefix="bench-imports-"))
     try:
         run(f"sqlite:///{tmp / 'bench.db'}", "SQLite", args.cells, args.rows)
@@ -108,7 +124,6 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    os.environ.pop("DATABASE_URL", None)
 
 
 if __name__ == "__main__":
