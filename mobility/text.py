@@ -13,7 +13,7 @@ import re
 # The characters Markdown (GFM, Streamlit's directives, math) reads anywhere on a line; "_" only at a word's edge
 # (inside a word it never emphasises), and "-", "." only where they could start a list at the start of a line.
 # Dots and hyphens inside names and references (io.editor, V-2017-77) stay as typed.
-_ALWAYS = re.compile(r"([\\`*{}\[\]()<>!#|~$:&^=+\"])")
+_ALWAYS = re.compile(r"([\\`*{}\[\]()<>!#|~$&^=+\"]|:(?=\S))")  # ":" only where a :directive: could start
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _LIST_START = re.compile(r"^(-|\d+)(\.?)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
