@@ -224,6 +224,24 @@ def cmd_import_spend(engine, args) -> int:
     return 0
 
 
+# Backups ---------------------------------------------------------------------------------------------------------
+def cmd_backup(engine, args) -> int:
+    from mobility.backup import backup
+
+    summary = backup(engine, args.file)
+    print(f"{args.file}: {sum(s.rows for s in summary.values())} rows from {len(summary)} tables")
+    return 0
+
+
+def cmd_restore(engine, args) -> int:
+    from mobility.backup import restore
+
+    summary = restore(engine, args.file)
+    print(f"Restored {sum(s.rows for s in summary.values())} rows into {len(summary)} tables of "
+          f"{_safe_url(database_url())}; every table matches its checksum")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
     from mobility.db import parse_database_url
@@ -301,6 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-spend", help="import spending from CSV or XLSX, all or nothing")
     p.add_argument("file", type=Path, help="columns date, activity, amount_sek, description, reference")
     p.set_defaults(run=cmd_import_spend)
+
+
+    # Backups
+    p = sub.add_parser("backup", help="write a consistent snapshot of every table to FILE (JSON lines; .gz compresses)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_backup)
+    p = sub.add_parser("restore", help="load a backup into a new, empty database (refuses one with data)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_restore, init=False)  # no seeding first: the database must stay empty for the restore
     return parser
 
 
@@ -313,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # a bad argument: usage + message, exit 2 (argparse)
     try:
         engine = make_engine()
-        init_database(engine)
+        if getattr(args, "init", True):
+            init_database(engine)
         code = args.run(engine, args)
         sys.stdout.flush()  # a reader that went away shows here, inside the try
         return code

@@ -235,3 +235,13 @@ class Spend(SQLModel, table=True):
     source: str = Field(default="manual", max_length=20, index=True)  # manual, import or example
     entered_by: str
     entered_at: datetime
+
+
+# Sessions: a login that survives a reload (signed cookie → this row); logout revokes every row of the account
+class LoginSession(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the cookie's random id, never the id itself
+    username: str = Field(index=True, max_length=120)
+    role: str = Field(max_length=20)
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None

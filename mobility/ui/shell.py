@@ -13,6 +13,7 @@ import streamlit as st
 from mobility import auth
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
 from mobility.service import VIEWER, Actor
+from mobility.ui import cookies
 from mobility.ui.data import after_write, current_version, engine
 from mobility.ui.widgets import url_segmented
 
@@ -136,15 +137,15 @@ def _current_actor() -> Actor:
             return VIEWER
         email = st.user.get("email")
         return Actor(email or "?", auth.role_for_email(email, _secrets_section("roles")))
-    saved = st.session_state.get("actor")
-    return Actor(*saved) if saved else VIEWER
+    return cookies.current_actor(local_accounts)  # this tab's login, or the session cookie after a reload
 
 
 def _login_box(actor: Actor, lang: str) -> None:
+    cookies.hand_over()
     if actor.role != "viewer" or (sso_configured() and st.user.is_logged_in):
         st.caption(t("auth.signed_in_as", lang, name=actor.name, role=t(f"role.{actor.role}", lang)))
         if st.button(t("auth.logout", lang), icon=":material/logout:"):
-            st.session_state.pop("actor", None)
+            cookies.forget(actor)  # every session of the account ends, in every tab and process
             if sso_configured():
                 st.logout()
             st.rerun()
@@ -170,6 +171,7 @@ def _login_box(actor: Actor, lang: str) -> None:
                 st.error(t("auth.failed", lang))
                 return
             st.session_state["actor"] = (signed_in.name, signed_in.role)
+            cookies.remember(signed_in)  # survives a reload: the next run hands the browser its cookie
             st.rerun()
 
 

@@ -16,6 +16,7 @@ from mobility.auth import set_account
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 EDITOR, EDITOR_PASSWORD = "io.editor", "correct-horse-battery"
+SERVERS: dict[str, Path] = {}  # base URL -> the server's folder (its secrets.toml, database and log)
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +50,7 @@ def _run_server(tmp: Path):
         cwd=ROOT, env=env, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = tmp
     deadline = time.monotonic() + 60
     while True:
         try:
