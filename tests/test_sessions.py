@@ -44,8 +44,9 @@ def test_tampered_foreign_or_garbage_cookies_are_readers(engine):
     cookie = _cookie("k", ticket)
     sid, expires, signature = cookie.split(".")
     later = f"{sid}.{int(expires) + 86400}.{signature}"  # a longer life, same signature
-    for value in (later, cookie[:-1] + ("x" if cookie[-1] != "x" else "y"), sessions._pack("other", "cookie", sid, T0 + timedelta(hours=1)), "", None,
-                  "a.b", "a.b.c.d", "..."):
+    foreign = sessions._pack("another installation", "cookie", sid, T0 + timedelta(hours=1))
+    tampered = cookie[:-1] + ("x" if cookie[-1] != "x" else "y")
+    for value in (later, tampered, foreign, "", None, "a.b", "a.b.c.d", "..."):
         assert sessions.actor_for(engine, "k", value, at=T0) == (VIEWER, None), value
 
 

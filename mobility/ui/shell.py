@@ -26,6 +26,8 @@ class PageSpec:
     role: str = "viewer"  # who may open it at all
 
 
+ICON = Path(__file__).with_name("icon.png")  # the tab icon, served by the app itself (works offline)
+
 # The app's pages in menu order. A domain adds its page here.
 PAGES = [
     PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
@@ -54,13 +56,14 @@ class PageContext:
 
 def st_pages() -> list:
     """For app.py's router."""
-    return [st.Page(p.path, title=t(f"page.{p.key}"), icon=p.icon, url_path=p.key, default=n == 0)
+    # No icon here: a page's material icon would become the tab icon, which the browser fetches from a font host.
+    return [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key, default=n == 0)
             for n, p in enumerate(PAGES)]
 
 
 def page(key: str) -> PageContext:
     spec = next(p for p in PAGES if p.key == key)
-    st.set_page_config(layout="wide", page_icon=":material/travel_explore:", initial_sidebar_state="expanded")
+    st.set_page_config(layout="wide", page_icon=str(ICON), initial_sidebar_state="expanded")
     current_version()
     with st.sidebar:
         masthead = st.container()
