@@ -109,6 +109,22 @@ def wait_for_app_run(page, timeout: int = 30_000) -> None:
         state="attached", timeout=timeout)
 
 
+def wait_for_charts_drawn(page, timeout: int = 30_000) -> None:
+    """Until every plotly chart on the page is drawn and its size held still for two animation frames."""
+    page.wait_for_function(
+        """() => new Promise(resolve => {
+            const sizes = () => [...document.querySelectorAll('.js-plotly-plot')]
+                .map(e => e._fullLayout && e.querySelector('.main-svg') ? `${e.offsetWidth}x${e.offsetHeight}` : null);
+            const before = sizes();
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+                const after = sizes();
+                resolve(after.length > 0 && !after.includes(null) && after.join() === before.join());
+            }));
+        })""",
+        timeout=timeout,
+    )
+
+
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_app_run(page)
