@@ -245,3 +245,12 @@ class LoginSession(SQLModel, table=True):
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+# Record-level import: mapping profiles editors saved in the page (the shipped ones are data/profiles/*.yaml)
+class ImportProfile(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=60)
+    body: str  # the profile as YAML: column names and value maps, never a person's data
+    updated_by: str
+    updated_at: datetime
