@@ -89,12 +89,11 @@ def test_a_write_through_one_process_shows_on_the_others_next_run(cluster, brows
     form.get_by_role("textbox", name="Verifikationsnummer").fill("CLUSTER-1")
     form.get_by_role("button", name="Bokför utgiften").click()
     wait_for_app_run(editor)
-    editor.screenshot(path="/tmp/cluster-editor.png", full_page=True)
-    expect(editor.get_by_text("Utgiften bokförd på D3")).to_be_visible()
+    expect(editor.get_by_text("Utgiften bokförd på D3")).to_be_visible(timeout=30_000)
 
     reader.get_by_test_id("stSidebar").get_by_text("English").click()  # the reader's next run, same session
     wait_for_app_run(reader)
-    expect(reader.get_by_test_id("stMetric").filter(has_text="Spent")).to_be_visible()
+    expect(reader.get_by_test_id("stMetric").filter(has_text="Spent")).to_be_visible(timeout=30_000)
     value = reader.get_by_test_id("stMetric").filter(has_text="Spent").get_by_test_id("stMetricValue").inner_text()
     assert round(float(re.sub(r"[^\d.]", "", value)) - before, 2) == 12_500.5
     assert_no_exception(reader)
@@ -117,6 +116,6 @@ def test_nginx_keeps_a_browser_on_one_process_and_serves_pages_and_health(cluste
                            ".some(e => e.name.includes('session/cookie') && e.responseEnd > 0)")
     page.reload()
     wait_for_app_run(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text("Inloggad som")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text("Inloggad som")).to_be_visible(timeout=30_000)
     assert_no_exception(page)
     context.close()

@@ -9,16 +9,19 @@ from playwright.sync_api import expect
 from mobility import sessions
 from tests.e2e.conftest import assert_no_exception, login, open_page, wait_for_app_run
 
+SLOW = 30_000  # a run on a busy machine may take a while; the wait ends as soon as the state is reached
+
 
 def expect_editor(page) -> None:
-    expect(page.get_by_test_id("stSidebar").get_by_text(re.compile("Inloggad som|Signed in as"))).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text(re.compile("Inloggad som|Signed in as"))).to_be_visible(
+        timeout=SLOW)
 
 
 def expect_reader(page) -> None:
     """The login box offers a login (Swedish or English) and nobody is signed in."""
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_text(re.compile("^(Logga in|Log in)$")).first).to_be_visible()
-    expect(sidebar.get_by_text(re.compile("Inloggad som|Signed in as"))).to_have_count(0)
+    expect(sidebar.get_by_text(re.compile("^(Logga in|Log in)$")).first).to_be_visible(timeout=SLOW)
+    expect(sidebar.get_by_text(re.compile("Inloggad som|Signed in as"))).to_have_count(0, timeout=SLOW)
 
 
 def _session_cookie(context) -> dict:
