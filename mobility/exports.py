@@ -42,7 +42,12 @@ class ChartSpec:
 
 def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
     area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
-    return timeline(activity_table(engine, today), lang=lang, today=today, area_names=area_names)
+    from mobility.overview import plan_texts, short_title
+
+    table = activity_table(engine, today)
+    texts = plan_texts()
+    return timeline(table, lang=lang, today=today, area_names=area_names,
+                    short_titles={c: short_title(c, texts, lang) for c in table["code"]})
 
 
 def _target(code: str) -> Callable[[Engine, str, date], go.Figure]:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, fmt_sek, local_today, t
+from mobility.i18n import TIMEZONE, fmt_date, fmt_sek, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
 from mobility.service import ValidationError
 
@@ -168,8 +168,13 @@ def _open_actions(engine: Engine, since: date, today: date) -> Section:
     """Every action not done by today, from whichever meeting set it: they carry over until closed."""
     from mobility.meetings import actions
 
+    def due(a: dict):
+        if not a["overdue"]:
+            return a["due_on"] or "–"
+        return Localised(*(f"{fmt_date(a['due_on'], lang)} ({t('meetings.overdue', lang)})" for lang in ("sv", "en")))
+
     return Section("open_actions", "late", ["meeting", "what", "who", "due"],
-                   [(a["held_on"], a["what"], a["who"], a["due_on"] or "–") for a in actions(engine, as_of=today)])
+                   [(a["held_on"], a["what"], a["who"], due(a)) for a in actions(engine, as_of=today)])
 
 
 def _missed_months(engine: Engine, since: date, today: date) -> Section:

@@ -95,19 +95,11 @@ if recorded:
         hide_index=True, width="stretch", alt=t("followup.meetings"),
     )
 
-open_actions = cached_query(meetings.actions)(as_of=ctx.today)
-st.subheader(f"{t('meetings.open_actions')} ({len(open_actions)})")
-if open_actions:
-    st.table([{t("followup.col.meeting"): fmt_date(a["held_on"], lang), t("followup.col.what"): a["what"],
-               t("followup.col.who"): a["who"],
-               t("followup.col.due"): (fmt_date(a["due_on"], lang) if a["due_on"] else "–")
-               + (f" ({t('meetings.overdue')})" if a["overdue"] else "")} for a in open_actions], hide_index=True)
-else:
-    st.caption(t("meetings.no_open_actions"))
-
+open_actions = cached_query(meetings.actions)(as_of=ctx.today)  # listed in the report above, under "late"
 shell.editors_only_below(ctx)
 if open_actions:
     with st.form("close-action", clear_on_submit=True):
+        st.markdown(f"**{t('meetings.close_title')}**")
         by_id = {a["id"]: a for a in open_actions}
         left, right = st.columns([3, 1])
         action_id = left.selectbox(t("meetings.close_pick"), list(by_id), format_func=lambda i: (

@@ -44,7 +44,7 @@ def test_open_actions_carry_to_the_next_meetings_report_until_done(engine):
                                                     (date(2017, 3, 6), "Boka lokal", "")]
     assert section(engine, "decisions", since=date(2017, 4, 3), today=date(2017, 4, 20)) == []  # March's decision
     first = meetings.actions(engine, as_of=date(2017, 4, 20))[0]
-    assert first["overdue"]
+    assert first["overdue"] and april[0][3].sv == "2017-04-01 (försenad)" and april[1][3] == "–"
     meetings.close_action(engine=engine, actor=EDITOR, action_id=first["id"], done_on=date(2017, 5, 10))
     assert len(section(engine, "open_actions", since=date(2017, 4, 3), today=date(2017, 5, 9))) == 2  # not yet
     assert [r[1] for r in section(engine, "open_actions", since=date(2017, 4, 3), today=date(2017, 5, 10))] == [
