@@ -97,7 +97,8 @@ def suppress_small_counts(fig: go.Figure) -> go.Figure:
 def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
     """The source and the data date on the image itself, so a chart cut out for print keeps them."""
     fig.add_annotation(text=t("press.source_line", lang, source=SOURCE, date=fmt_date(as_of, lang)),
-                       xref="paper", yref="paper", x=0, y=-0.4, xanchor="left", yanchor="top", showarrow=False,
+                       name="source-line", xref="paper", yref="paper", x=0, y=-0.4, xanchor="left", yanchor="top",
+                       showarrow=False,
                        font={"size": 12, "color": "#5b6673"})
     return fig
 
@@ -105,7 +106,7 @@ def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
 @dataclass(frozen=True)
 class PressView:
     headlines: list[Headline]
-    charts: list[tuple[str, go.Figure]]  # (file name stem, figure)
+    charts: list[tuple[str, go.Figure]]  # (key in exports.CHARTS, figure)
     examples: bool
     year: int | None
 
@@ -124,12 +125,11 @@ def press_view(engine: Engine, *, lang: str, today) -> PressView:
     for row in report["targets"]:
         goal = targets.goal(row["code"])
         figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
-        stem = t("press.file.target_" + row["code"].lower(), lang)
-        charts.append((f"{stem}-{report['year']}", suppress_small_counts(figure)))
+        charts.append((f"target_{row['code'].lower()}", suppress_small_counts(figure)))
     burn = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
                       lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
                       allocated_ore=round(money["total"]["allocated"] * 100))
-    charts.append((f"{t('press.file.budget', lang)}-{today.year}", burn))
+    charts.append(("budget_burn", burn))
     for _, figure in charts:
         figure.update_layout(height=520, margin={"t": 70, "b": 150, "r": 30}, title_font_size=17,
                              legend={"y": -0.22, "yanchor": "top"})

@@ -2,6 +2,7 @@ import streamlit as st
 
 from mobility import press
 from mobility.charts import plotly_config
+from mobility.exports import CHARTS
 from mobility.i18n import fmt_date
 from mobility.ui import shell
 from mobility.ui.data import cached_query
@@ -28,13 +29,14 @@ for column, figure in zip(st.columns(len(view.headlines)), view.headlines, stric
 st.caption(f"{source} · {t('press.small_counts')}")
 
 for column, (stem, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
-    column.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(stem), alt=figure.layout.title.text,
+    column.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS[stem].file_stem(lang)),
+                        alt=figure.layout.title.text,
                         key=f"press-{stem}")
 
 if st.query_params.get("present") != "1":  # download buttons would spoil a screenshot
     for column, (stem, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
         with column:
-            chart_downloads(stem, figure, lang=lang, today=ctx.today, all_charts=False)
+            chart_downloads(stem, figure, lang=lang, as_of=ctx.today, examples=view.examples, variant="press")
 
 if st.query_params.get("present") != "1" and st.button(t("press.present"), icon=":material/fullscreen:"):
     st.query_params["present"] = "1"
