@@ -1,4 +1,4 @@
-"""The monthly follow-up: meetings, and the report of what changed since the last one, what is late, what comes.
+"""The monthly follow-up: the report of what changed since the last one, what is late, what comes.
 
 The report is built from ``SECTIONS``, a registry of functions ``(engine, since, today) -> Section``. A domain adds
 its section with one line; the sections on audit entries work for any domain that writes its audit entries.
@@ -14,11 +14,10 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, fmt_date, fmt_sek, local_today, t
+from mobility.i18n import TIMEZONE, fmt_sek, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
-from mobility.service import Actor, ValidationError, audit, now, write_transaction
+from mobility.service import ValidationError
 
-NOTES_MAX = 2000
 UPCOMING_MONTHS = 3
 GROUPS = ("changed", "late", "coming")
 
@@ -44,41 +43,6 @@ class Section:
     group: str  # one of GROUPS
     columns: list[str]  # string keys "followup.col.<name>"
     rows: list[tuple] = field(default_factory=list)  # str, int, date, datetime or Localised
-
-
-# Meetings -------------------------------------------------------------------------------------------------------
-
-
-def record_meeting(*, engine: Engine, actor: Actor, held_on: date, notes: str, lang: str = "en") -> None:
-    """Record a follow-up meeting (one per date); refusals in ``lang`` (the page's language, English for the CLI)."""
-    notes = (notes or "").strip()
-    problems = []
-    if not isinstance(held_on, date):
-        problems.append(t("followup.err.no_date", lang))
-    if len(notes) > NOTES_MAX:
-        problems.append(t("followup.err.notes_long", lang, limit=NOTES_MAX))
-    if problems:
-        raise ValidationError(problems)
-    with write_transaction(engine, actor) as session:
-        if session.execute(select(Meeting.id).where(Meeting.held_on == held_on)).first():
-            raise ValidationError(t("followup.err.duplicate", lang, date=fmt_date(held_on, lang)))
-        session.add(Meeting(held_on=held_on, notes=notes, recorded_by=actor.name, recorded_at=now()))
-        audit(session, actor, action="record_meeting", entity="meeting", key=held_on.isoformat(),
-              after={"held_on": held_on, "notes": notes})
-
-
-def meetings(engine: Engine) -> list[dict]:
-    """Newest first."""
-    with Session(engine) as session:
-        rows = session.execute(select(Meeting).order_by(Meeting.held_on.desc())).scalars().all()
-        return [m.model_dump() for m in rows]
-
-
-def last_meeting_before(engine: Engine, today: date) -> date | None:
-    with Session(engine) as session:
-        return session.execute(
-            select(Meeting.held_on).where(Meeting.held_on <= today).order_by(Meeting.held_on.desc()).limit(1)
-        ).scalar()
 
 
 # Sections -------------------------------------------------------------------------------------------------------

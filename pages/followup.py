@@ -2,7 +2,7 @@ from datetime import date
 
 import streamlit as st
 
-from mobility import followup, report
+from mobility import followup, meetings, report
 from mobility.i18n import fmt_date
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
@@ -16,10 +16,10 @@ lang, t = ctx.lang, ctx.t
 st.title(t("page.followup"))
 st.caption(t("followup.lead"))
 
-meetings = cached_query(followup.meetings)()
+recorded = cached_query(meetings.meetings)()
 OTHER = "other"
-choices = [m["held_on"].isoformat() for m in meetings if m["held_on"] <= ctx.today] + [OTHER]
-notes_of = {m["held_on"].isoformat(): m["notes"] for m in meetings}
+choices = [m["held_on"].isoformat() for m in recorded if m["held_on"] <= ctx.today] + [OTHER]
+notes_of = {m["held_on"].isoformat(): m["notes"] for m in recorded}
 left, right = st.columns([2, 1])
 
 
@@ -71,11 +71,11 @@ for group, sections in report.grouped(data):
             st.caption(t("followup.report.nothing"))
 
 st.header(t("followup.meetings"), divider="gray")
-if meetings:
+if recorded:
     table_with_downloads(
         {
-            t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in meetings],
-            t("followup.form.notes"): [m["notes"] for m in meetings],
+            t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in recorded],
+            t("followup.form.notes"): [m["notes"] for m in recorded],
         },
         stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang,
         hide_index=True, width="stretch", alt=t("followup.meetings"),
@@ -84,10 +84,10 @@ if ctx.actor.can_edit:
     with st.form("meeting", clear_on_submit=True):
         st.markdown(f"**{t('followup.form.title')}**")
         held_on = st.date_input(t("followup.form.date"), value=ctx.today, format="YYYY-MM-DD")
-        notes = st.text_area(t("followup.form.notes"), max_chars=followup.NOTES_MAX)
+        notes = st.text_area(t("followup.form.notes"), max_chars=meetings.NOTES_MAX)
         if st.form_submit_button(t("followup.form.save"), type="primary"):
             try:
-                followup.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, lang=lang)
+                meetings.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:

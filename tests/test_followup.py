@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from mobility import followup, report
+from mobility import followup, meetings, report
 from mobility.i18n import TIMEZONE
 from mobility.models import Activity, AuditEntry, StatusChange
 from mobility.service import VIEWER, NotAllowed, ValidationError
@@ -102,21 +102,21 @@ def test_coming_is_this_month_and_the_next_three(engine):
 
 def test_meetings_are_recorded_once_per_date_by_editors_and_audited(engine):
     """An editor records a meeting; the same date twice, long notes or a reader are refused."""
-    followup.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="Budget for B9 discussed")
-    assert [(m["held_on"], m["notes"]) for m in followup.meetings(engine)] == [(SINCE, "Budget for B9 discussed")]
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="Budget for B9 discussed")
+    assert [(m["held_on"], m["notes"]) for m in meetings.meetings(engine)] == [(SINCE, "Budget for B9 discussed")]
     with pytest.raises(ValidationError, match="already recorded"):
-        followup.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="")
+        meetings.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="")
     with pytest.raises(ValidationError, match="ett möte den .* är redan registrerat"):  # on a Swedish page
-        followup.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="", lang="sv")
+        meetings.record_meeting(engine=engine, actor=EDITOR, held_on=SINCE, notes="", lang="sv")
     with pytest.raises(ValidationError, match="notes"):
-        followup.record_meeting(engine=engine, actor=EDITOR, held_on=TODAY, notes="x" * 3000)
+        meetings.record_meeting(engine=engine, actor=EDITOR, held_on=TODAY, notes="x" * 3000)
     with pytest.raises(NotAllowed):
-        followup.record_meeting(engine=engine, actor=VIEWER, held_on=TODAY, notes="")
+        meetings.record_meeting(engine=engine, actor=VIEWER, held_on=TODAY, notes="")
     with Session(engine) as session:
         logged = session.execute(select(AuditEntry).where(AuditEntry.entity == "meeting")).scalars().all()
     assert [(e.action, e.entity_key) for e in logged] == [("record_meeting", "2017-03-01")]
     assert followup.followup_report(engine, since=SINCE, today=TODAY)["meeting_notes"] == "Budget for B9 discussed"
-    assert followup.last_meeting_before(engine, TODAY) == SINCE
+    assert meetings.last_meeting_before(engine, TODAY) == SINCE
 
 
 def test_a_start_after_today_is_refused(engine):
@@ -190,8 +190,8 @@ def test_the_followup_page_opens_for_everyone_and_shows_the_form_to_editors(app,
 
 def test_the_page_shows_the_report_since_the_chosen_meeting_and_offers_paper(app, engine):
     """Choose the last meeting: its notes, the dates and the sections; DOCX and PDF to download."""
-    followup.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
-    followup.record_meeting(engine=engine, actor=EDITOR, held_on=date(2025, 12, 1), notes="")
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2025, 12, 1), notes="")
     at_ = app("followup")
     shown = texts(at_)
     assert "Januarimötet" in shown and "2026-01-05" in shown
@@ -208,7 +208,7 @@ def test_an_editor_records_a_meeting_on_the_page(app, engine):
     at_.text_area[0].input("Uppföljning av B-området")
     next(b for b in at_.button if b.label == "Spara mötet").click().run()
     assert not at_.exception
-    assert [m["notes"] for m in followup.meetings(engine)] == ["Uppföljning av B-området"]
+    assert [m["notes"] for m in meetings.meetings(engine)] == ["Uppföljning av B-området"]
     assert at_.toast[0].value == f"Mötet {date.today().isoformat()} är sparat."
     assert "Uppföljning av B-området" in at_.dataframe[-1].value.iloc[:, 1].tolist()  # the list of meetings
 
@@ -229,7 +229,7 @@ def test_a_change_made_today_is_in_todays_report_whatever_the_server_clock(engin
 
 def test_a_link_with_a_date_reports_since_that_date(app, engine):
     """?since=2026-01-10 opens the report from that date even when meetings exist."""
-    followup.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
     at_ = app("followup", since="2026-01-10")
     assert not at_.exception
     assert "från och med 2026-01-10" in texts(at_) and "Januarimötet" not in texts(at_)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from mobility import budget, checklists, counts, exports, followup, targets
+from mobility import budget, checklists, counts, exports, followup, meetings, targets
 from mobility.activities import activity_detail, set_status
 from mobility.audit import audit_entries
 from mobility.cli import activities_json
@@ -150,7 +150,7 @@ def test_the_followup_report_agrees(both):
         counts.import_counts(engine=db, actor=EDITOR, data=COUNTS_CSV, filename="counts.csv")
         budget.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="100",
                          reference="PG-2", today=today)
-        followup.record_meeting(engine=db, actor=EDITOR, held_on=today, notes="Monthly meeting")
+        meetings.record_meeting(engine=db, actor=EDITOR, held_on=today, notes="Monthly meeting")
     reports = [followup.followup_report(db, since=today, today=today) for db in both]
     assert _without_times(reports[0]) == _without_times(reports[1])
     assert reports[1]["meeting_notes"] == "Monthly meeting"

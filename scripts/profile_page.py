@@ -1,0 +1,91 @@
+"""Where one page's script run spends its time: cProfile inside Streamlit's script thread.
+
+A page's script runs in Streamlit's script thread, so a profiler started in the caller sees nothing. This wraps
+the one function that executes the script (``exec_func_with_error_handling``) so the profile covers exactly one
+warm run of the page, as a reader or an editor sees it.
+
+Usage: python scripts/profile_page.py PAGE [--role viewer|editor|admin] [--lang sv|en] [--as-of YYYY-MM-DD]
+                                           [--top 25] [--sort cumulative|tottime]
+"""
+
+import argparse
+import cProfile
+import io
+import logging
+import os
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def profiled_run(at, profile: cProfile.Profile) -> None:
+    """Run ``at`` once with ``profile`` enabled in the script thread only."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner.exec_func_with_error_handling
+
+    def wrapper(func, ctx):
+        profile.enable()
+        try:
+            return original(func, ctx)
+        finally:
+            profile.disable()
+
+    script_runner.exec_func_with_error_handling = wrapper
+    try:
+        at.run()
+    finally:
+        script_runner.exec_func_with_error_handling = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("page")
+    parser.add_argument("--role", default="viewer", choices=("viewer", "editor", "admin"))
+    parser.add_argument("--lang", default="sv", choices=("sv", "en"))
+    parser.add_argument("--as-of", dest="as_of")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
+    parser.add_argument("--database-url", help="profile against this database instead of a fresh seeded one")
+    args = parser.parse_args()
+
+    from streamlit.testing.v1 import AppTest
+
+    from mobility.db import make_engine
+    from mobility.plan import init_database
+    from mobility.ui.shell import PAGES
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    spec = next((p for p in PAGES if p.key == args.page), None)
+    if spec is None:
+        sys.exit(f"unknown page {args.page!r}; one of: {', '.join(p.key for p in PAGES)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/profile.db"
+        init_database(make_engine())
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["lang"] = args.lang
+        if args.as_of:
+            at.query_params["as_of"] = args.as_of
+        if args.role != "viewer":
+            at.session_state["actor"] = (f"profile.{args.role}", args.role)
+        at.run()
+        at.switch_page(spec.path).run()  # cold: caches fill
+        at.run()  # warm once more, so the profiled run is a steady one
+        profile = cProfile.Profile()
+        profiled_run(at, profile)
+        if at.exception:
+            sys.exit(f"the page raised: {at.exception}")
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    total_ms = stats.total_tt * 1000
+    stats.sort_stats(args.sort).print_stats(args.top)
+    print(f"{spec.key} as {args.role} ({args.lang}): {total_ms:.1f} ms in the script thread (profiled)")
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
