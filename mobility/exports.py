@@ -29,7 +29,7 @@ from mobility.checklists import checklists_json
 from mobility.counts import counts_frame
 from mobility.examples import example_counts
 from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_sek, local_time, local_today, t
-from mobility.print_layout import DEFAULT_SIZE, plain, print_figure
+from mobility.print_layout import DEFAULT_SIZE, PrintSize, plain, print_figure
 
 # Chart images ---------------------------------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ def figure_image(fig: go.Figure, *, fmt: str = "png", width: int | None = None, 
             return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
 
 
-def print_image(fig: go.Figure, *, lang: str, as_of: date, examples: bool, size: str = DEFAULT_SIZE,
+def print_image(fig: go.Figure, *, lang: str, as_of: date, examples: bool, size: str | PrintSize = DEFAULT_SIZE,
                 fmt: str = "png", source_key: str = "print.source.io") -> bytes:
     """``fig`` on the print canvas ``size`` (see ``print_layout.SIZES``): the one way every chart image is made."""
     canvas = print_figure(fig, size=size, lang=lang, as_of=as_of, examples=examples, source_key=source_key)

@@ -103,6 +103,22 @@ def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
     return fig
 
 
+def press_images(engine: Engine, *, lang: str, today) -> list[tuple[str, dict[str, str], str]]:
+    """(chart key, {"tall": SVG, "short": SVG}, alt text) of the press view's charts in the print layout, as the
+    screen shows them: what is on the screen is what the magazine gets."""
+    from mobility import exports
+    from mobility.print_layout import SCREEN, SCREEN_SHORT, plain
+
+    view = press_view(engine, lang=lang, today=today)
+    by_chart = {"target_a": "target_a", "target_b": "target_b", "budget_burn": "budget"}
+    details = {h.key: f"{h.value} ({h.detail})" for h in view.headlines}
+    return [(key, {shape: exports.print_image(figure, lang=lang, as_of=today, examples=view.examples, size=size,
+                                              fmt="svg", source_key=exports.CHARTS[key].source_key).decode("utf-8")
+                   for shape, size in (("tall", SCREEN), ("short", SCREEN_SHORT))},
+             f"{plain(figure.layout.title.text)}: {details[by_chart[key]]}")
+            for key, figure in view.charts]
+
+
 @dataclass(frozen=True)
 class PressView:
     headlines: list[Headline]

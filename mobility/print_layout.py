@@ -43,6 +43,10 @@ SIZES: dict[str, PrintSize] = {
     "column-175mm": PrintSize("column-175mm", 2067, None, 988),
 }
 DEFAULT_SIZE = "1920x1080"
+# The press view's charts on screen, twice as sharp as drawn: nearly square where the screen is tall, 3:2 with
+# larger text where it is short (a laptop, a projector at 1280 × 720).
+SCREEN = PrintSize("screen", 1200, 1120, 600)
+SCREEN_SHORT = PrintSize("screen-short", 1200, 880, 600)
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,10 @@ def _thin_date_ticks(fig: go.Figure, plot_width: float, size: float) -> None:
     axis.dtick = f"M{step}"
 
 
-def print_figure(fig: go.Figure, *, size: str = DEFAULT_SIZE, lang: str, as_of: date, examples: bool,
+def print_figure(fig: go.Figure, *, size: str | PrintSize = DEFAULT_SIZE, lang: str, as_of: date, examples: bool,
                  source_key: str = "print.source.io") -> Canvas:
     """``fig`` laid out on the print canvas ``size``; the figure passed in is left as it was."""
-    spec = SIZES[size]
+    spec = size if isinstance(size, PrintSize) else SIZES[size]
     fig = go.Figure(fig)
     width = spec.layout_width
     scale = spec.width / width
@@ -192,6 +196,11 @@ def print_figure(fig: go.Figure, *, size: str = DEFAULT_SIZE, lang: str, as_of: 
     if categories and plot_h / categories < base * 1.3:
         fig.update_yaxes(tickfont_size=max(7, math.floor(plot_h / categories / 1.3)), selector=0)
 
+    for name in _axes(fig, "y"):  # a vertical axis title longer than a squat plot is set smaller, never cut
+        axis = getattr(fig.layout, name)
+        long = text_width(axis.title.text or "", base)
+        if long > plot_h * 0.95:
+            axis.title.font.size = max(8, math.floor(base * plot_h * 0.95 / long))
     right_axis = any(getattr(fig.layout, k).side == "right" for k in _axes(fig, "y"))
     left = pad + (base * 1.35 + 12 if plain(fig.layout.yaxis.title.text) else 0) + 24
     right = pad + (base * 1.35 + 36 if right_axis else 12)

@@ -15,12 +15,13 @@ from PIL import Image
 
 from mobility import exports
 from mobility.i18n import local_today
-from mobility.print_layout import SIZES, print_figure
+from mobility.print_layout import SCREEN, SCREEN_SHORT, SIZES, print_figure
 from tests.conftest import ROOT
 from tests.svg_text import CHROMIUM, SvgMeasurer, problems
 
 AS_OF = date(2017, 3, 15)
 STAMPS = ("EXEMPELDATA", "EXAMPLE DATA")  # drawn across the plot on purpose, translucent
+CANVASES = {**SIZES, "screen": SCREEN, "screen-short": SCREEN_SHORT}  # the press view shows the last two
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is needed to render and measure")
 
@@ -47,20 +48,21 @@ def charts(tmp_path_factory):
     return built
 
 
-@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("size", list(CANVASES))
 @pytest.mark.parametrize("key", list(exports.CHARTS))
 def test_every_chart_at_every_print_size_has_its_pixels_and_clean_text(charts, measurer, key, size):
     """The PNG has the size asked for; in the SVG no two text boxes overlap and none is cut by the canvas."""
-    lang = "en" if size.startswith("column") else "sv"  # both languages, the narrow canvases with English text
-    chart, spec = charts[key, lang], exports.CHARTS[key]
-    canvas = print_figure(chart.figure, size=size, lang=lang, as_of=AS_OF, examples=chart.examples,
+    lang = "sv" if "x" in size else "en"  # both languages, the narrow canvases with English text
+    chart, spec, canvas_size = charts[key, lang], exports.CHARTS[key], CANVASES[size]
+    canvas = print_figure(chart.figure, size=canvas_size, lang=lang, as_of=AS_OF, examples=chart.examples,
                           source_key=spec.source_key)
-    png = exports.print_image(chart.figure, lang=lang, as_of=AS_OF, examples=chart.examples, size=size,
+    png = exports.print_image(chart.figure, lang=lang, as_of=AS_OF, examples=chart.examples, size=canvas_size,
                               source_key=spec.source_key)
     pixels = Image.open(io.BytesIO(png)).size
     assert pixels == canvas.pixels
-    assert pixels[0] == SIZES[size].width and pixels[1] == (SIZES[size].height or pixels[1])
-    svg = exports.print_image(chart.figure, lang=lang, as_of=AS_OF, examples=chart.examples, size=size, fmt="svg",
+    assert pixels[0] == canvas_size.width and pixels[1] == (canvas_size.height or pixels[1])
+    svg = exports.print_image(chart.figure, lang=lang, as_of=AS_OF, examples=chart.examples, size=canvas_size,
+                              fmt="svg",
                               source_key=spec.source_key).decode()
     width, height, boxes = measurer.measure(svg)
     texts = " ".join(b.text for b in boxes)
