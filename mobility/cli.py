@@ -141,6 +141,32 @@ def cmd_import_counts(engine, args) -> int:
     return 0
 
 
+def cmd_import_mobilities(engine, args) -> int:
+    """A list of mobilities (one row each) → counts; the rows are read in memory and only the counts are saved."""
+    from mobility import record_import as ri
+    from mobility.counts import cell_label
+
+    data = _read(args.file)
+    profile = ri.get_profile(args.profile, engine)
+    plan = ri.plan_import(engine, data, args.file.name, profile)
+    print(f"{args.file.name}: {plan.rows} mobilities in {len(plan.periods)} terms "
+          f"({', '.join(f'{term} {year}' for year, term in plan.periods)}), profile {profile.name}, "
+          f"SHA-256 {plan.sha256[:12]}…")
+    print(ri.term_rule_text(plan))
+    print("Scope: " + "; ".join(f"{dim} {', '.join(values)}" for dim, values in plan.scope.items()))
+    for change in plan.changes:
+        typed = "  (typed by hand)" if change.before_source == "form" else ""
+        before = "–" if change.before is None else change.before
+        print(f"  {cell_label(change.key)}: {before} → {change.after}{typed}")
+    verb = "Would import" if args.dry_run else "Imported"
+    if not args.dry_run:
+        actor = _cli_actor() if args.actor is None else Actor(args.actor, "editor")
+        ri.save_import(engine=engine, actor=actor, plan=plan, confirm_hand_typed=args.replace_typed)
+    print(f"{verb} {args.file.name}: {plan.summary.added} new, {plan.summary.changed} changed, "
+          f"{plan.summary.unchanged} unchanged cells")
+    return 0
+
+
 def cmd_targets(engine, args) -> int:
     from mobility.targets import targets_report
 
@@ -260,6 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--actor", help="name recorded in the change log (default: system)")
     p.set_defaults(run=cmd_import_counts)
+    p = sub.add_parser("import-mobilities", help="count a list of mobilities (one row each) and import the counts")
+    p.add_argument("file", type=Path, help="CSV or XLSX, e.g. a Beneficiary Module export")
+    p.add_argument("--profile", required=True, help="mapping profile (data/profiles/*.yaml or one saved in the page)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, save nothing")
+    p.add_argument("--replace-typed", action="store_true", help="allow replacing counts typed by hand in the form")
+    p.add_argument("--actor", help="name recorded in the change log (default: cli:<user>)")
+    p.set_defaults(run=cmd_import_mobilities)
     p = sub.add_parser("targets", help="where targets A and B, the balance and the mix stand")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--year", type=int, help="default: the latest year with data")

@@ -341,12 +341,12 @@ def _diff(cells: list[Cell], existing: dict[Key, MobilityCount]) -> tuple[list[C
 
 def save_counts(
     *, engine: Engine, actor: Actor, cells: list[Cell], source: str, expected: dict[Key, int | None] | None = None,
-    lang: str = "en",
+    lang: str = "en", origin: dict | None = None,
 ) -> SaveSummary:
     """Set every cell in one transaction (all or nothing), auditing each change before → after.
 
     ``expected`` holds the values a form showed; if any stored value differs now, nothing is written and
-    CountConflict lists both values.
+    CountConflict lists both values. ``origin`` (e.g. an imported file's name and SHA-256) goes into every audit entry.
     """
     if source not in ("form", "import"):
         raise ValueError(f"source {source!r}: example data is seeded, not saved")
@@ -384,7 +384,7 @@ def save_counts(
                     updated_at=stamp))
             audit(session, actor, action=action, entity="count", key=cell_label(change.key),
                   before=None if change.before is None else {"count": change.before, "source": change.before_source},
-                  after=None if change.after is None else {"count": change.after, "source": source})
+                  after=None if change.after is None else {"count": change.after, "source": source, **(origin or {})})
         session.add_all(new_rows)
     return summary
 

@@ -235,3 +235,12 @@ class Spend(SQLModel, table=True):
     source: str = Field(default="manual", max_length=20, index=True)  # manual, import or example
     entered_by: str
     entered_at: datetime
+
+
+# Record-level import: mapping profiles editors saved in the page (the shipped ones are data/profiles/*.yaml)
+class ImportProfile(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=60)
+    body: str  # the profile as YAML: column names and value maps, never a person's data
+    updated_by: str
+    updated_at: datetime
