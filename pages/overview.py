@@ -1,9 +1,10 @@
 import streamlit as st
 
-from mobility import activities, checklists
+from mobility import activities, checklists, communications, deliverables, indicators
+from mobility.about import plain
 from mobility.charts import plotly_config, timeline
 from mobility.exports import CHARTS
-from mobility.i18n import fmt_datetime, fmt_month, fmt_sek
+from mobility.i18n import fmt_date, fmt_datetime, fmt_month, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
@@ -37,6 +38,14 @@ for column, area in zip(st.columns(len(summaries)), summaries, strict=True):
             visits = cached_query(checklists.staff_visits_per_year)()
             st.markdown(t("checklists.overview.visits") + "  \n" + (" · ".join(
                 f"{year}: **{n}**" for year, n in visits.items()) or t("checklists.overview.no_visits")))
+            staff = cached_query(indicators.staff_mobility)()
+            if staff:
+                st.markdown(t("indicators.staff_card") + "  \n" + " · ".join(
+                    f"{year}: {out}/{inc}" for year, (out, inc) in list(staff.items())[-3:]))
+            st.caption(t("labels.goal_c"))
+        if area.code == "E":
+            said = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+            st.markdown(f"{t('comms.card')}  \n{communications.summary_line(said, lang)}")
 st.caption(t("overview.not_decided_note"))
 
 # Timeline ------------------------------------------------------------------------------------------------------
@@ -128,6 +137,15 @@ with right:
         st.markdown(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
     if detail["linked_from"]:
         st.markdown(f"**{t('overview.detail.linked_from')}:** {', '.join(detail['linked_from'])}")
+    documents = [d for d in cached_query(deliverables.register)() if d["activity_code"] == code]
+    if documents:  # whether its document exists, who approved it and where it is
+        summary = cached_query(deliverables.state_by_activity)()[code]
+        st.markdown(f"**{t('deliverables.on_activity')}:** {summary.text(lang)}  \n" + "  \n".join(
+            f"{d[f'title_{lang}']} – {t('deliverables.state.' + d['state'])}"
+            + (f", {t('deliverables.approved_by', date=fmt_date(d['approved_on'], lang), who=plain(d['approved_by']))}"
+               if d["approved_on"] else "")
+            + (f" · [{t('deliverables.col.link')}](<{d['link']}>)" if d["link"] else "")
+            for d in documents))
 
 st.subheader(t("overview.detail.history"))
 if detail["history"]:

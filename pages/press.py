@@ -3,7 +3,7 @@ import html
 
 import streamlit as st
 
-from mobility import press
+from mobility import communications, press
 from mobility.i18n import fmt_date
 from mobility.ui import shell
 from mobility.ui.data import cached_query
@@ -45,6 +45,8 @@ for column, figure in zip(st.columns(len(view.headlines)), view.headlines, stric
         if not present:  # on a shared screen the definitions sit behind the (?) of each number
             st.caption(t(f"press.{figure.key}.definition"))
 st.caption(f"{source} · {t('press.small_counts')}")
+said = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
 images = cached_query(press.press_images)(lang=lang, today=ctx.today)
 for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):

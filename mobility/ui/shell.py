@@ -37,6 +37,9 @@ PAGES = [
     PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
     PageSpec("history", "pages/history.py", ":material/history:"),
     PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
+    PageSpec("deliverables", "pages/deliverables.py", ":material/description:"),
+    PageSpec("communications", "pages/communications.py", ":material/campaign:"),
+    PageSpec("about", "pages/about.py", ":material/menu_book:"),
 ]
 
 
