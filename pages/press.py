@@ -21,7 +21,7 @@ st.html(
     "[data-testid='stMetricValue'] *,[data-testid='stMetricLabel'] *{white-space:normal !important;"
     "overflow:visible !important;text-overflow:clip !important}"
     ".press-chart{display:block;width:100%;height:auto;object-fit:contain;object-position:left top;"
-    f"max-height:calc(100vh - {'26rem' if present else '24rem'});min-height:10rem}}"
+    f"max-height:calc(100vh - {'28rem' if present else '24rem'});min-height:10rem}}"
     ".press-chart.short{display:none}"
     "@media (max-height:800px){.press-chart.tall{display:none}.press-chart.short{display:block}"
     "h1{font-size:2.25rem !important;padding-top:0 !important}}"
