@@ -59,15 +59,19 @@ class ChartSpec:
 
 def _timeline(engine: Engine, lang: str, today: date) -> Chart:
     area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
+    from mobility.overview import plan_texts, short_title
+
     table = activity_table(engine, today)
+    texts = plan_texts()
     dated = table[table["start_month"].notna()]
     first = int(dated["start_month"].min().year) if len(dated) else today.year
     last = max([e.year for e in dated["end_month"].dropna()] + [s.year for s in dated["start_month"]],
                default=today.year)
     alt = t("print.alt.timeline", lang, n=len(dated), first=first, last=last,
             done=int((table["status"] == "done").sum()), late=int(table["overdue"].sum()), date=fmt_date(today, lang))
-    return Chart(timeline(table, lang=lang, today=today, area_names=area_names), alt,
-                 t("print.definition.timeline", lang), False)
+    figure = timeline(table, lang=lang, today=today, area_names=area_names,
+                      short_titles={c: short_title(c, texts, lang) for c in table["code"]})
+    return Chart(figure, alt, t("print.definition.timeline", lang), False)
 
 
 def _target(code: str) -> Callable[[Engine, str, date], Chart]:
