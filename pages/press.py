@@ -12,6 +12,7 @@ from mobility.ui.exports import chart_downloads
 ctx = shell.page("press")
 lang, t = ctx.lang, ctx.t
 present = st.query_params.get("present") == "1"
+as_of = getattr(ctx, "as_of", ctx.today)
 
 # Headline numbers read from across a room (3.4vw: 65 px at 1920 wide), labels wrap instead of being cut, and the
 # charts are the print images themselves, as tall as the screen leaves them: the view is one clean screenshot.
@@ -28,8 +29,8 @@ st.html(
     "</style>"
 )
 
-view = cached_query(press.press_view)(lang=lang, today=ctx.today)
-source = t("press.source_line", source=t("print.source.io"), date=fmt_date(ctx.today, lang))
+view = cached_query(press.press_view)(lang=lang, today=as_of)
+source = t("press.source_line", source=t("print.source.io"), date=fmt_date(as_of, lang))
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
 head.title(t("press.title"))
@@ -45,10 +46,10 @@ for column, figure in zip(st.columns(len(view.headlines)), view.headlines, stric
         if not present:  # on a shared screen the definitions sit behind the (?) of each number
             st.caption(t(f"press.{figure.key}.definition"))
 st.caption(f"{source} · {t('press.small_counts')}")
-said = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
 st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
-images = cached_query(press.press_images)(lang=lang, today=ctx.today)
+images = cached_query(press.press_images)(lang=lang, today=as_of)
 for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):
     column.html("".join(  # one drawing per screen shape; CSS shows the one that fits
         f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '
@@ -58,7 +59,7 @@ for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=Tru
 if not present:  # download buttons would spoil a screenshot
     for column, (key, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
         with column:
-            chart_downloads(key, figure, lang=lang, as_of=ctx.today, examples=view.examples, variant="press")
+            chart_downloads(key, figure, lang=lang, as_of=as_of, examples=view.examples, variant="press")
     if st.button(t("press.present"), icon=":material/fullscreen:"):
         st.query_params["present"] = "1"
         st.rerun()
