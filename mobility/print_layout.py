@@ -123,15 +123,61 @@ def _category_count(fig: go.Figure) -> int:
 def _thin_date_ticks(fig: go.Figure, plot_width: float, size: float) -> None:
     """A date axis with a fixed step (``M6``) takes a longer step until its labels fit side by side."""
     axis = fig.layout.xaxis
+    if axis.tickmode == "array" and axis.tickvals is not None and axis.ticktext is not None:
+        values, labels = list(axis.tickvals), [str(x) for x in axis.ticktext]
+        label = max((text_width(x, size) for x in labels), default=0) + size * 1.5
+        step = 1
+        while len(values) / step * label > plot_width * 0.9 and step < len(values):
+            step += 1
+        if step > 1:  # every step-th label, counted from the first
+            axis.tickvals, axis.ticktext = values[::step], labels[::step]
+        return
     if axis.type != "date" or not isinstance(axis.dtick, str) or not axis.dtick.startswith("M") or not axis.range:
         return
     first, last = (date.fromisoformat(str(v)[:10]) for v in axis.range)
     months = (last.year - first.year) * 12 + last.month - first.month
-    label = text_width("2016-01", size) + size * 1.5
+    label = max(text_width("2016-01", size), text_width("sep. 2016", size)) + size * 1.5
     step = int(axis.dtick[1:])
     while months / step * label > plot_width * 0.9 and step < 120:
         step *= 2
     axis.dtick = f"M{step}"
+
+
+def _fit_tick_labels(fig: go.Figure, room: float, size: float) -> None:
+    """Long category labels (the schedule's short titles) may take at most ``room``: smaller, then shortened with
+    an ellipsis, so a narrow column keeps a plot to read."""
+    axis = fig.layout.yaxis
+    if axis.ticktext is None:
+        return
+    labels = [str(x) for x in axis.ticktext]
+    font = axis.tickfont.size or size
+    widest = max((text_width(x, font) for x in labels), default=0)
+    if widest <= room:
+        return
+    font = max(9.0, math.floor(font * room / widest))
+    axis.tickfont.size = font
+
+    def shorten(label: str) -> str:
+        while len(label) > 4 and text_width(label + "…", font) > room:
+            label = label[:-1].rstrip()
+        return label if text_width(label, font) <= room else label + "…"
+
+    axis.ticktext = [x if text_width(x, font) <= room else shorten(x) for x in labels]
+
+
+def _right_labels(fig: go.Figure, size: float) -> float:
+    """Room for text drawn to the right of its point (a label at a bar's end), which may stand at the plot's edge."""
+    widest = 0.0
+    for trace in fig.data:
+        position = getattr(trace, "textposition", None)
+        texts = getattr(trace, "text", None)
+        if not texts or isinstance(texts, str) or not position:
+            continue
+        positions = [position] * len(texts) if isinstance(position, str) else list(position)
+        font = getattr(getattr(trace, "textfont", None), "size", None) or size
+        widest = max([widest, *(text_width(t, font) for t, p in zip(texts, positions, strict=False)
+                                if t and "right" in str(p))])
+    return widest + 6 if widest else 0.0
 
 
 def print_figure(fig: go.Figure, *, size: str | PrintSize = DEFAULT_SIZE, lang: str, as_of: date, examples: bool,
@@ -203,8 +249,9 @@ def print_figure(fig: go.Figure, *, size: str | PrintSize = DEFAULT_SIZE, lang: 
             axis.title.font.size = max(8, math.floor(base * plot_h * 0.95 / long))
     right_axis = any(getattr(fig.layout, k).side == "right" for k in _axes(fig, "y"))
     left = pad + (base * 1.35 + 12 if plain(fig.layout.yaxis.title.text) else 0) + 24
-    right = pad + (base * 1.35 + 36 if right_axis else 12)
-    _thin_date_ticks(fig, width - left - right, base)
+    right = pad + (base * 1.35 + 36 if right_axis else 12) + _right_labels(fig, base)
+    _fit_tick_labels(fig, (width - left - right) * 0.4, base)
+    _thin_date_ticks(fig, (width - left - right) * (0.6 if fig.layout.yaxis.ticktext is not None else 1), base)
 
     fig.update_layout(
         width=width, height=height, autosize=False,
