@@ -59,6 +59,7 @@ DATE_FORMATS = ("DD-MM-YYYY", "YYYY-MM-DD", "DD/MM/YYYY", "DD.MM.YYYY", "MM/DD/Y
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,59}$")
 
 Key = counts.Key
+TERM_ORDER = {"VT": 0, "HT": 1, "": 2}  # chronological within a year; whole-year cells last
 SYNONYMS = {"direction": {"ut": "out"}}  # common short forms beyond our codes and labels
 
 
@@ -285,7 +286,9 @@ class Unmapped:
 
     @property
     def too_many(self) -> bool:
-        return len(self.rows) > LISTED_VALUES
+        """Many values, or nearly one per row: a category column has few; names, e-mails and IDs have many."""
+        distinct, rows = len(self.rows), sum(len(r) for r in self.rows.values())
+        return distinct > LISTED_VALUES or (distinct >= 5 and 2 * distinct > rows)
 
 
 @dataclass
@@ -369,6 +372,11 @@ def missing_columns(table: Table, profile: Profile) -> dict[str, list[str]]:
             if spec.get("columns") and not spec.get("optional") and not any(_norm(c) in index for c in spec["columns"])}
 
 
+def missing_messages(missing: dict[str, list[str]], lang: str = "en") -> list[str]:
+    return [_say(lang, "missing_column", field=t(f"recimport.field.{f}", lang), columns=" / ".join(columns))
+            for f, columns in missing.items()]
+
+
 def classify(table: Table, profile: Profile, *, lang: str = "en", home: frozenset[str] | None = None) -> Classified:
     """Every row → its cell, counted. Problems name the row and the column; raw values of personal columns never
     appear (only values of mapped category columns, and only a few)."""
@@ -385,8 +393,7 @@ def classify(table: Table, profile: Profile, *, lang: str = "en", home: frozense
             if spec.get("optional"):
                 readers[f] = ("fixed", (), {"value": spec.get("empty", "")})
                 continue
-            problems.append(_say(lang, "missing_column", field=t(f"recimport.field.{f}", lang),
-                                 columns=" / ".join(spec["columns"])))
+            problems += missing_messages({f: spec["columns"]}, lang)
             continue
         columns[f] = table.header[present[0]]
         readers[f] = ("rule" if spec.get("rule") else "column", present if spec.get("rule") else present[:1], spec)
@@ -566,10 +573,10 @@ def plan_import(engine: Engine, data: bytes, filename: str, profile: Profile, *,
     del table  # the rows are not needed past this point
     if classified.problems:
         raise ValidationError(classified.problems)
-    return _plan(engine, classified, profile, filename=filename, sha256=file_digest(data), lang=lang)
+    return plan_classified(engine, classified, profile, filename=filename, sha256=file_digest(data), lang=lang)
 
 
-def _plan(engine: Engine, classified: Classified, profile: Profile, *, filename: str, sha256: str,
+def plan_classified(engine: Engine, classified: Classified, profile: Profile, *, filename: str, sha256: str,
           lang: str) -> ImportPlan:
     seen = _scope_values(classified)
     scope = {d: sorted(seen[d]) if profile.scope[d] == "from_file" else list(profile.scope[d])
@@ -581,8 +588,9 @@ def _plan(engine: Engine, classified: Classified, profile: Profile, *, filename:
         raise ValidationError([_say(lang, "outside_scope", cell=counts.cell_label(k), n=n, profile=profile.name)
                                for k, n in outside])
     stored = _stored_in_scope(engine, classified.periods, scope)
-    cells = [counts.Cell(*key, count=n) for key, n in sorted(classified.cells.items())]
-    cells += [counts.Cell(*key, count=0) for key in sorted(stored) if key not in classified.cells]
+    cells = [counts.Cell(*key, count=n) for key, n in classified.cells.items()]
+    cells += [counts.Cell(*key, count=0) for key in stored if key not in classified.cells]
+    cells.sort(key=lambda c: (c.year, TERM_ORDER[c.term], *c.key[2:]))
     changes, summary = [], [0, 0, 0, 0]
     for cell in cells:
         before, source = stored.get(cell.key, (None, None))
@@ -597,7 +605,8 @@ def _plan(engine: Engine, classified: Classified, profile: Profile, *, filename:
     changed_keys = {c.key for c in changes}
     return ImportPlan(
         filename=filename, sha256=sha256, profile=profile.name, rows=classified.rows, term_rule=classified.term_rule,
-        periods=sorted(classified.periods), scope=scope, cells=[c for c in cells if c.key in changed_keys],
+        periods=sorted(classified.periods, key=lambda p: (p[0], TERM_ORDER[p[1]])), scope=scope,
+        cells=[c for c in cells if c.key in changed_keys],
         changes=changes, summary=counts.SaveSummary(added=summary[0], changed=summary[1], unchanged=summary[3]),
         samples=classified.samples, expected={k: stored.get(k, (None, None))[0] for k in changed_keys},
         columns=classified.columns,
