@@ -18,6 +18,7 @@ nothing. A cell an editor typed by hand (source ``form``) that the import would 
 
 import csv
 import hashlib
+import html
 import io
 import os
 import re
@@ -25,7 +26,7 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -252,26 +253,174 @@ def _read_csv(data: bytes, lang: str) -> Table:
 
 
 def _read_xlsx(data: bytes, lang: str) -> Table:
-    from openpyxl import load_workbook
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise ValidationError(_say(lang, "too_big_unzipped", max=MAX_UNZIPPED_BYTES // (1024 * 1024)))
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ValidationError(_say(lang, "too_big_unzipped", max=MAX_UNZIPPED_BYTES // (1024 * 1024)))
+        with archive:
+            header, rows = xlsx_rows(archive)
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - zipfile/openpyxl raise many kinds for a file that is not a workbook
+    except Exception as exc:  # noqa: BLE001 - zipfile/lxml raise many kinds for a file that is not a workbook
         raise ValidationError(_say(lang, "not_excel", error=exc.__class__.__name__)) from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        body = list(rows)
-    finally:
-        book.close()
-    while body and not any(v is not None and str(v).strip() for v in body[-1]):
-        body.pop()
-    return Table(["" if h is None else str(h).strip() for h in header], body)
+    while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
+        rows.pop()
+    return Table(["" if h is None else str(h).strip() for h in header], rows)
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+_COLUMN = re.compile(r"[A-Z]+")
+
+
+def _parse(archive: zipfile.ZipFile, name: str):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(archive.read(name), parser)
+
+
+def xlsx_rows(archive: zipfile.ZipFile) -> tuple[list, list[tuple]]:
+    """The first sheet's header and rows, streamed from the zip in memory (openpyxl is ~20× slower on 50 000 rows).
+
+    Shared and inline strings, numbers, booleans, and numbers in a date format as ``datetime``; rows the sheet
+    leaves out come back empty, so row numbers stay the spreadsheet's.
+    """
+
+    names = set(archive.namelist())
+    book = _parse(archive, "xl/workbook.xml")
+    epoch = datetime(1904, 1, 1) if book.find(f"{_NS}workbookPr") is not None and \
+        book.find(f"{_NS}workbookPr").get("date1904") in ("1", "true") else datetime(1899, 12, 30)
+    sheet_path = "xl/worksheets/sheet1.xml"
+    first = book.find(f"{_NS}sheets/{_NS}sheet")
+    if first is not None and "xl/_rels/workbook.xml.rels" in names:
+        for rel in _parse(archive, "xl/_rels/workbook.xml.rels"):
+            if rel.get("Id") == first.get(_REL):
+                target = rel.get("Target").lstrip("/")
+                sheet_path = target if target.startswith("xl/") else f"xl/{target}"
+    shared = []
+    if "xl/sharedStrings.xml" in names:
+        shared = ["".join(si.itertext(f"{_NS}t")) for si in _parse(archive, "xl/sharedStrings.xml")]
+    date_styles = set()
+    if "xl/styles.xml" in names:
+        styles = _parse(archive, "xl/styles.xml")
+        custom = {int(f.get("numFmtId")) for f in styles.iter(f"{_NS}numFmt")
+                  if re.search(r"[dmy]", re.sub(r'"[^"]*"|\\[[^]]*\\]', "", f.get("formatCode", "")), re.I)}
+        xfs = styles.find(f"{_NS}cellXfs")
+        date_styles = {n for n, xf in enumerate(xfs if xfs is not None else [])
+                       if int(xf.get("numFmtId", 0)) in _DATE_FORMAT_IDS | custom}
+
+    xml = archive.read(sheet_path).decode("utf-8")
+    root = re.search(r"<(?:([A-Za-z_][\w.-]*):)?worksheet\b", xml[:2000])
+    prefix = f"{root[1]}:" if root and root[1] else ""
+    rows = _fast_rows(xml, prefix, shared, date_styles, epoch)
+    if rows is None:  # some cell lacks its reference: number cells by position in their row instead
+        rows = _rows_by_row(xml, shared, date_styles, epoch)
+    header = list(rows[0]) if rows else []
+    return header, rows[1:]
+
+
+# The sheet itself is read with regular expressions: a sheet is flat, and this is ~5× faster than an XML parser
+# walking 850 000 cells (shared strings and styles, which are small and nested, go through lxml above).
+_P = r"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:row> from some writers)
+_ROW = re.compile(rf"<{_P}row\b(?:[^>]*?\br=\"(?P<r>\d+)\")?[^>]*?(?:/>|>(?P<body>.*?)</{_P}row>)", re.S)
+_CELL = re.compile(rf"<{_P}c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_P}c>)", re.S)
+_ATTR = re.compile(r'\b([rst])="([^"]*)"')
+_V = re.compile(rf"<{_P}v>(.*?)</{_P}v>", re.S)
+_T = re.compile(rf"<{_P}t(?:\s[^>]*)?>(.*?)</{_P}t>", re.S)
+
+
+@cache
+def _fast_cell(prefix: str) -> re.Pattern:
+    """Cells with their reference; the literal ``<c`` start lets the regex engine skip ahead quickly."""
+    c = re.escape(f"{prefix}c")
+    return re.compile(rf'<{c}\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</{c}>)', re.S)
+
+
+def _fast_rows(xml: str, prefix: str, shared, date_styles, epoch) -> list[tuple] | None:
+    """Every cell names its own reference (``r="C5"``): one pass over the cells, row numbers from the references.
+    None if some cell has no reference."""
+    cells = _fast_cell(prefix).findall(xml)
+    tag = f"<{prefix}c"
+    if len(cells) != xml.count(f"{tag} ") + xml.count(f"{tag}>") + xml.count(f"{tag}/>"):
+        return None
+    rows: list[tuple] = []
+    columns: dict[str, int] = {}
+    current, values = 0, {}
+
+    def flush():
+        width = max(values) + 1 if values else 0
+        rows.append(tuple(values.get(i) for i in range(width)))
+
+    for before, letters, number, after, body in cells:
+        n = int(number)
+        if n != current:
+            if current:
+                flush()
+            rows.extend([()] * (n - max(current, 0) - 1))  # rows the sheet leaves out
+            current, values = n, {}
+        if not body:
+            continue
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = _column_number(letters)
+        attrs = before + after
+        if 't="s"' in attrs and body.startswith("<v>") and body.endswith("</v>"):
+            values[column] = shared[int(body[3:-4])]  # the common cases, without another regular expression
+        elif 't="inlineStr"' in attrs and body.startswith("<is><t>") and body.endswith("</t></is>"):
+            values[column] = _unescape(body[7:-9])
+        else:
+            values[column] = _cell_value(dict(_ATTR.findall(attrs)), body, shared, date_styles, epoch)
+    if current:
+        flush()
+    return rows
+
+
+def _rows_by_row(xml: str, shared, date_styles, epoch) -> list[tuple]:
+    """Cells without references: numbered by their position in their row."""
+    rows: list[tuple] = []
+    expected = 1
+    for row in _ROW.finditer(xml):
+        number = int(row["r"]) if row["r"] else expected
+        rows += [()] * (number - expected)
+        cells = [_cell_value(dict(_ATTR.findall(c["attrs"])), c["body"] or "", shared, date_styles, epoch)
+                 for c in _CELL.finditer(row["body"] or "")]
+        rows.append(tuple(cells))
+        expected = number + 1
+    return rows
+
+
+def _cell_value(attrs: dict, body: str, shared: list[str], date_styles: set[int], epoch: datetime):
+    kind = attrs.get("t")
+    if kind == "inlineStr":
+        return _unescape("".join(_T.findall(body)))
+    found = _V.search(body)
+    if found is None:
+        return None
+    v = found[1]
+    if kind == "s":
+        return shared[int(v)]
+    if kind in ("str", "e", "d"):
+        return _unescape(v)
+    if kind == "b":
+        return v == "1"
+    number = float(v)
+    if int(attrs.get("s", 0)) in date_styles:
+        return epoch + timedelta(days=number)
+    return int(number) if number.is_integer() else number
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
+def _column_number(letters: str) -> int:
+    """``A`` → 0, ``Z`` → 25, ``AA`` → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 # Classifying rows ------------------------------------------------------------------------------------------------

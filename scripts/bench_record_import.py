@@ -31,12 +31,12 @@ EDITOR = Actor("bench", "editor")
 
 
 def as_xlsx(csv_bytes: bytes) -> bytes:
+    """The same export as a workbook with shared strings, as Excel and the EU tools' exporters write it."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    lines = csv_bytes.decode("utf-8-sig").splitlines()
-    for line in lines:
+    book = Workbook()
+    sheet = book.active
+    for line in csv_bytes.decode("utf-8-sig").splitlines():
         sheet.append(line.split(";"))
     out = io.BytesIO()
     book.save(out)

@@ -442,3 +442,18 @@ def test_a_bad_export_on_the_page_is_refused_with_row_and_column(app, clean):
     at.file_uploader(key="ri-upload-0").upload("export.csv", bm_csv(row(start="2018-13-01")), "text/csv").run()
     assert "rad 2, kolumn Start Date: inte ett datum i formatet DD-MM-YYYY" in texts(at)
     assert "ri_import" not in [b.key for b in at.button] and data_version(clean) == before
+
+
+def test_an_xlsx_keeps_the_spreadsheet_row_numbers_across_empty_rows(engine):
+    """Excel leaves empty rows out of the file; a bad date in row 5 is still called row 5."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(BM_HEADER)
+    sheet.append(list(row()))
+    sheet.append([])
+    sheet.append([])
+    sheet.append(list(row(start="15-13-2018")))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    message = refused(engine, buffer.getvalue(), filename="export.xlsx")
+    assert message == "row 5, column Start Date: not a date in the format DD-MM-YYYY"
