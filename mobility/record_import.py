@@ -35,7 +35,7 @@ from sqlalchemy import Engine, select, tuple_
 from sqlmodel import Session
 
 from mobility import counts
-from mobility.i18n import strings, t
+from mobility.i18n import fmt_number, strings, t
 from mobility.models import ImportProfile, MobilityCount
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
 
@@ -222,8 +222,8 @@ def read_table(data: bytes, filename: str, *, lang: str = "en") -> Table:
     if suffix not in (".csv", ".txt", ".xlsx"):
         raise ValidationError(_say(lang, "file_type", file=filename))
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(_say(lang, "too_big", file=filename, size=len(data) // (1024 * 1024),
-                                   max=MAX_FILE_BYTES // (1024 * 1024)))
+        raise ValidationError(_say(lang, "too_big", file=filename, size=fmt_number(len(data) / 2**20, lang),
+                                   max=fmt_number(MAX_FILE_BYTES / 2**20, lang)))
     if not data.strip():
         raise ValidationError(_say(lang, "empty_file"))
     table = _read_xlsx(data, lang) if suffix == ".xlsx" else _read_csv(data, lang)
@@ -306,7 +306,7 @@ def xlsx_rows(archive: zipfile.ZipFile) -> tuple[list, list[tuple]]:
     if "xl/styles.xml" in names:
         styles = _parse(archive, "xl/styles.xml")
         custom = {int(f.get("numFmtId")) for f in styles.iter(f"{_NS}numFmt")
-                  if re.search(r"[dmy]", re.sub(r'"[^"]*"|\\[[^]]*\\]', "", f.get("formatCode", "")), re.I)}
+                  if re.search(r"[dmy]", re.sub(r'"[^"]*"|\[[^\]]*\]', "", f.get("formatCode", "")), re.I)}
         xfs = styles.find(f"{_NS}cellXfs")
         date_styles = {n for n, xf in enumerate(xfs if xfs is not None else [])
                        if int(xf.get("numFmtId", 0)) in _DATE_FORMAT_IDS | custom}
