@@ -54,36 +54,73 @@ def mark_example(fig: go.Figure, lang: str) -> go.Figure:
     return fig
 
 
-def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: dict[str, str]) -> go.Figure:
-    """Gantt of all dated activities coloured by area.
+# Status buckets on the schedule: colour, fill pattern and a word beside each bar, so no one needs the colour.
+BUCKET_LOOK = {  # bucket → (colour, plotly fill pattern)
+    "done": ("#2e7d32", ""), "ongoing": ("#00487a", "/"), "late": ("#b3261e", "x"),
+    "not_started": ("#8a96a3", "."), "cancelled": ("#5f6670", "-"),
+}
+MONTHS = {
+    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def month_ticks(lo: date, hi: date, lang: str, every: int = 6) -> tuple[list[str], list[str]]:
+    """Tick positions and labels every ``every`` months in the page's language ("jan 2016", "jul 2016")."""
+    values, labels, month = [], [], date(lo.year, 1, 1)
+    while month <= hi:
+        if month >= lo:
+            values.append(month.isoformat())
+            labels.append(f"{MONTHS[lang][month.month - 1]} {month.year}")
+        month = date(month.year + (month.month + every - 1) // 12, (month.month + every - 1) % 12 + 1, 1)
+    return values, labels
+
+
+def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: dict[str, str],
+             short_titles: dict[str, str] | None = None) -> go.Figure:
+    """Gantt of all dated activities, one labelled row each, coloured *and* patterned by status on ``today``.
 
     Activities with a start and an end are bars to the end of their end month; start-only activities are a
-    marker at their start (the plan gives no end); not-decided ones are drawn hollow.
+    marker at their start (the plan gives no end); not-decided ones are drawn hollow. Each row carries its
+    status in words beside it; a dotted line marks the as-of date.
     """
-    dated = activities[activities["start_month"].notna()].iloc[::-1]  # plan order from the top
+    from mobility.overview import bucket  # the same buckets as the overview's area rows
+
+    short_titles = short_titles or {}
+    dated = activities[activities["start_month"].notna()].iloc[::-1].copy()  # plan order from the top
+    dated["bucket"] = [bucket(s, a, e if e == e else None, today) for s, a, e in
+                       zip(dated["status"], dated["start_month"], dated["end_month"], strict=True)]
     fig = go.Figure()
-    for area, rows in dated.groupby("area", sort=True):
-        name = f"{area} {area_names.get(area, '')}".strip()
+    for name, (colour, pattern) in BUCKET_LOOK.items():
+        rows = dated[dated["bucket"] == name]
+        label = t(f"overview.bucket.{name}", lang)
+        words = [label + ("" if d else " · " + t("overview.flag.not_decided", lang)) for d in rows["decided"]]
         spans = rows[rows["end_month"].notna()]
+        span_words = [w for w, has_end in zip(words, rows["end_month"].notna(), strict=True) if has_end]
         if len(spans):
             ends = [month_end(e) + timedelta(days=1) for e in spans["end_month"]]
             fig.add_bar(
                 y=spans["code"], base=[s.isoformat() for s in spans["start_month"]],
                 x=[(e - s).days * 86_400_000 for s, e in zip(spans["start_month"], ends, strict=True)],
-                orientation="h", name=name, legendgroup=area, marker_color=AREA_COLOURS.get(area),
-                customdata=list(zip(spans["start_text"], spans["end_text"], strict=True)),
-                hovertemplate="%{y}: %{customdata[0]} – %{customdata[1]}<extra></extra>",
+                orientation="h", name=label.capitalize(), legendgroup=name,
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.35},
+                        "line": {"color": colour, "width": 1},
+                        "opacity": [1 if d else 0.45 for d in spans["decided"]]},
+                text=span_words, textposition="outside", cliponaxis=False,
+                textfont={"color": INK, "size": 12},
+                customdata=list(zip(spans["start_text"], spans["end_text"], span_words, strict=True)),
+                hovertemplate="%{y}: %{customdata[0]} – %{customdata[1]} (%{customdata[2]})<extra></extra>",
             )
         starts = rows[rows["end_month"].isna()]
+        start_words = [w for w, has_end in zip(words, rows["end_month"].notna(), strict=True) if not has_end]
         if len(starts):
             fig.add_scatter(
-                y=starts["code"], x=[s.isoformat() for s in starts["start_month"]], mode="markers",
-                name=name, legendgroup=area, showlegend=not len(spans),
-                marker={
-                    "color": AREA_COLOURS.get(area), "size": 14, "line": {"width": 2, "color": AREA_COLOURS.get(area)},
-                    "symbol": ["triangle-right" if d else "triangle-right-open" for d in starts["decided"]],
-                },
-                customdata=starts["start_text"],
+                y=starts["code"], x=[s.isoformat() for s in starts["start_month"]], mode="markers+text",
+                name=label.capitalize(), legendgroup=name, showlegend=not len(spans),
+                marker={"color": colour, "size": 14, "line": {"width": 2, "color": colour},
+                        "symbol": ["triangle-right" if d else "triangle-right-open" for d in starts["decided"]]},
+                text=start_words, textposition="middle right", textfont={"color": INK, "size": 12},
+                customdata=starts["start_text"], cliponaxis=False,
                 hovertemplate="%{y}: " + t("chart.timeline.start_only", lang) + " %{customdata}<extra></extra>",
             )
     lo = date(int(dated["start_month"].min().year), 1, 1) if len(dated) else today
@@ -92,18 +129,23 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
     if lo <= today <= hi:
         fig.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, yref="paper",
                       line={"color": INK, "width": 2, "dash": "dot"})
-        fig.add_annotation(x=today.isoformat(), y=1, yref="paper",
+        fig.add_annotation(x=today.isoformat(), y=1, yref="paper", font={"color": INK},
                            text=t("chart.today", lang, date=fmt_date(today, lang)),
                            showarrow=False, yanchor="bottom")
     else:
         fig.add_annotation(x=1, xref="paper", y=1, yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
-                           text=t("chart.today_outside", lang, date=fmt_date(today, lang)))
+                           font={"color": INK}, text=t("chart.today_outside", lang, date=fmt_date(today, lang)))
+    tick_values, tick_labels = month_ticks(lo, hi, lang)
+    codes = list(dated["code"])
     fig.update_layout(
-        title=t("chart.timeline.title", lang), barmode="overlay", height=max(420, 24 * len(dated) + 160),
+        title=t("chart.timeline.title", lang), barmode="overlay", height=max(420, 26 * len(dated) + 190),
         xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "title": t("chart.timeline.x", lang),
-                   "dtick": "M6", "tickformat": "%Y-%m"},
+               "tickmode": "array", "tickvals": tick_values, "ticktext": tick_labels},
+        # Every row labelled, also in an image export: one tick per activity, its code and a few words
         yaxis={"title": t("chart.timeline.y", lang), "type": "category", "categoryorder": "array",
-                   "categoryarray": list(dated["code"])},
+               "categoryarray": codes, "tickmode": "array", "tickvals": codes,
+               "ticktext": [short_titles.get(c, c) for c in codes], "automargin": True},
+        legend={"traceorder": "normal"},
         margin={"t": 110},
     )
     return fig

@@ -233,6 +233,44 @@ def cmd_import_spend(engine, args) -> int:
     return 0
 
 
+# Deliverables, communication (goal E) and meetings -----------------------------------------------------------------
+def cmd_deliverables(engine, args) -> int:
+    from mobility.deliverables import deliverables_json
+
+    rows = deliverables_json(engine)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['activity']:<4} {r['state']:<12} {r['approved_on'] or '':<10} {r['title'][:70]}")
+    return 0
+
+
+def cmd_communications(engine, args) -> int:
+    from mobility.communications import communications_json
+
+    data = communications_json(engine, as_of=args.as_of or local_today())
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for c in data["counts"]:
+            print(f"{c['term']} {c['year']}  {c['channel']:<20} {c['n']:>5}")
+    return 0
+
+
+def cmd_meetings(engine, args) -> int:
+    from mobility.meetings import meetings_json
+
+    data = meetings_json(engine, as_of=args.as_of or local_today())
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for m in data["meetings"]:
+            print(f"{m['date']}  {len(m['decisions'])} decisions, {len(m['actions'])} actions  {m['notes'][:60]}")
+        print(f"Open actions: {data['open_actions']}; months without a meeting: {len(data['missed_months'])}")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
     from sqlalchemy.engine import make_url
@@ -314,6 +352,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-spend", help="import spending from CSV or XLSX, all or nothing")
     p.add_argument("file", type=Path, help="columns date, activity, amount_sek, description, reference")
     p.set_defaults(run=cmd_import_spend)
+
+
+    # Deliverables, communication (goal E) and meetings
+    p = sub.add_parser("deliverables", help="the documents the plan asks for: state, approval, link, file")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_deliverables)
+    p = sub.add_parser("communications", help="goal E's communication log: counts per channel and term, entries")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="up to this day (default today)")
+    p.set_defaults(run=cmd_communications)
+    p = sub.add_parser("meetings", help="follow-up meetings: decisions, actions, months without a meeting")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="up to this day (default today)")
+    p.set_defaults(run=cmd_meetings)
     return parser
 
 

@@ -42,7 +42,12 @@ class ChartSpec:
 
 def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
     area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
-    return timeline(activity_table(engine, today), lang=lang, today=today, area_names=area_names)
+    from mobility.overview import plan_texts, short_title
+
+    table = activity_table(engine, today)
+    texts = plan_texts()
+    return timeline(table, lang=lang, today=today, area_names=area_names,
+                    short_titles={c: short_title(c, texts, lang) for c in table["code"]})
 
 
 def _target(code: str) -> Callable[[Engine, str, date], go.Figure]:
@@ -197,11 +202,47 @@ def checklist_items_sheet(engine: Engine) -> pd.DataFrame:
     ])
 
 
+def deliverables_sheet(engine: Engine) -> pd.DataFrame:
+    from mobility.deliverables import register
+
+    return pd.DataFrame(register(engine)).drop(columns=["version"], errors="ignore")
+
+
+def communications_sheet(engine: Engine) -> pd.DataFrame:
+    from mobility.communications import entries
+    from mobility.models import Communication
+
+    return pd.DataFrame(entries(engine, limit=None)[::-1], columns=list(Communication.model_fields))
+
+
+def meetings_sheet(engine: Engine) -> pd.DataFrame:
+    from mobility.meetings import meetings
+    from mobility.models import Meeting
+
+    return pd.DataFrame([{**m, "attendees": ", ".join(m["attendees"])} for m in meetings(engine)][::-1],
+                        columns=list(Meeting.model_fields))
+
+
+def meeting_actions_sheet(engine: Engine) -> pd.DataFrame:
+    """Every action, open or done, with the meeting that set it; decisions are one column of ``meetings``."""
+    from mobility.meetings import actions, decisions
+
+    rows = [{"kind": "action", **a} for a in actions(engine, as_of=date.max, open_only=False)]
+    rows += [{"kind": "decision", "held_on": d["held_on"], "what": d["text"]} for d in decisions(engine)]
+    # Named columns: an empty sheet still says what it would hold
+    return pd.DataFrame(rows, columns=["kind", "held_on", "what", "who", "due_on", "done_on", "done_by", "overdue",
+                                       "id"])
+
+
 SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "activities": activities_sheet,
     "counts": counts_frame,
     "spending": lambda engine: budget.ledger_entries(engine, limit=None),
     "checklists": checklist_items_sheet,
+    "deliverables": deliverables_sheet,
+    "communications": communications_sheet,
+    "meetings": meetings_sheet,
+    "meeting_minutes": meeting_actions_sheet,
     "audit": audit_sheet,
 }
 

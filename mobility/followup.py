@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mobility.activities import CLOSED, activity_table
 from mobility.audit import audit_entries
-from mobility.i18n import TIMEZONE, fmt_sek, local_today, t
+from mobility.i18n import TIMEZONE, fmt_date, fmt_sek, local_today, t
 from mobility.models import Activity, Meeting, StatusChange
 from mobility.service import ValidationError
 
@@ -146,13 +146,56 @@ def idle_budget(engine: Engine, since: date, today: date) -> Section:
     ])
 
 
+def _decisions(engine: Engine, since: date, today: date) -> Section:
+    from mobility.meetings import decisions
+
+    return Section("decisions", "changed", ["meeting", "decision"],
+                   [(d["held_on"], d["text"]) for d in decisions(engine, since=since, until=today)])
+
+
+def _communications(engine: Engine, since: date, today: date) -> Section:
+    """What was told about the plan (goal E) since the date, per entry."""
+    from mobility.communications import channel_name, entries
+
+    return Section("communications", "changed", ["date", "channel", "audience", "activity", "note"], [
+        (e["held_on"], Localised(channel_name(e["channel"], "sv"), channel_name(e["channel"], "en")), e["audience"],
+         e["activity_code"], e["note"])
+        for e in reversed(entries(engine, since=since, until=today, limit=None))
+    ])
+
+
+def _open_actions(engine: Engine, since: date, today: date) -> Section:
+    """Every action not done by today, from whichever meeting set it: they carry over until closed."""
+    from mobility.meetings import actions
+
+    def due(a: dict):
+        if not a["overdue"]:
+            return a["due_on"] or "–"
+        return Localised(*(f"{fmt_date(a['due_on'], lang)} ({t('meetings.overdue', lang)})" for lang in ("sv", "en")))
+
+    return Section("open_actions", "late", ["meeting", "what", "who", "due"],
+                   [(a["held_on"], a["what"], a["who"], due(a)) for a in actions(engine, as_of=today)])
+
+
+def _missed_months(engine: Engine, since: date, today: date) -> Section:
+    from mobility.meetings import missed_month_text, missed_months
+
+    return Section("missed_months", "late", ["month"], [
+        (Localised(missed_month_text(m, "sv"), missed_month_text(m, "en")),) for m in missed_months(engine, as_of=today)
+    ])
+
+
 # In report order. A domain adds its section here (idle budget, for example, goes in the "late" group).
 SECTIONS: dict[str, Callable[[Engine, date, date], Section]] = {
     "status_changes": status_changes,
+    "decisions": _decisions,
+    "communications": _communications,
     "counts": audit_section("counts", entity="count"),
     "spend": audit_section("spend", entity="spend"),
     "checklist_runs": audit_section("checklist_runs", entity="checklist_run", action="complete_run"),
     "overdue": overdue,
+    "open_actions": _open_actions,
+    "missed_months": _missed_months,
     "idle_budget": idle_budget,
     "upcoming": upcoming,
 }

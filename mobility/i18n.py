@@ -17,6 +17,7 @@ DEFAULT_LANG = "sv"
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 _DIR = Path(__file__).with_name("locales")
+MINUS = "\u2212"  # a real minus sign, not a hyphen: "−2 500 kr"
 
 
 @cache
@@ -45,13 +46,14 @@ def fmt_int(value: float | int | None, lang: str = DEFAULT_LANG) -> str:
     """``1560500`` → ``1 560 500`` (Swedish) / ``1,560,500`` (English)."""
     if value is None:
         return "–"
-    return format_decimal(round(value), locale=LOCALES[lang])
+    return format_decimal(round(value), locale=LOCALES[lang]).replace("-", MINUS)
 
 
 def fmt_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     if value is None:
         return "–"
-    return format_decimal(round(value, decimals), format=f"#,##0.{'0' * decimals}", locale=LOCALES[lang])
+    number = format_decimal(round(value, decimals), format=f"#,##0.{'0' * decimals}", locale=LOCALES[lang])
+    return number.replace("-", MINUS)
 
 
 def fmt_sek(value: float | None, lang: str = DEFAULT_LANG, *, ore: bool = False) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
+from sqlalchemy import BigInteger, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -113,6 +113,8 @@ class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     held_on: date = Field(unique=True)
     notes: str = ""
+    chair: str = ""
+    attendees: str = ""  # JSON list of names: the working group's and free ones
     recorded_by: str
     recorded_at: datetime
 
@@ -244,3 +246,70 @@ class ImportProfile(SQLModel, table=True):
     body: str  # the profile as YAML: column names and value maps, never a person's data
     updated_by: str
     updated_at: datetime
+
+
+# Deliverables: the documents the plan asks for (plan data), their state, approval and file (kept in the database)
+class Deliverable(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=80)
+    activity_code: str = Field(max_length=10, index=True)
+    position: int = 0
+    kind: str = Field(max_length=30)
+    title_sv: str
+    title_en: str
+    state: str = Field(default="not_started", max_length=20)  # not_started | draft | approved | published
+    link: str = ""
+    approved_on: date | None = None
+    approved_by: str = ""
+    updated_by: str = ""
+    updated_at: datetime | None = None
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class DeliverableFile(SQLModel, table=True):
+    """The uploaded document itself, apart from the register so that listing it never reads the bytes."""
+
+    deliverable_id: int = Field(foreign_key="deliverable.id", primary_key=True)
+    name: str = Field(max_length=200)
+    mime: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_type=LargeBinary)
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+# Communication log (goal E): what was told, where and to whom
+class Communication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    held_on: date = Field(index=True)
+    channel: str = Field(max_length=30, index=True)
+    audience: str = ""
+    activity_code: str = Field(default="", max_length=10)
+    note: str = ""
+    link: str = ""
+    entered_by: str
+    entered_at: datetime
+
+
+# Minuted meetings: decisions and action items of a follow-up meeting (the meeting row gains chair and attendees)
+class MeetingDecision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int
+    text: str
+
+
+class MeetingAction(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int
+    what: str
+    who: str = ""
+    due_on: date | None = None
+    done_on: date | None = Field(default=None, index=True)
+    done_by: str = ""

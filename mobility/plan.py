@@ -149,6 +149,7 @@ def init_database(engine: Engine) -> None:
     from mobility.checklists import seed_checklists
     from mobility.counts import seed_example_counts
     from mobility.db import migrate
+    from mobility.deliverables import seed_deliverables
     from mobility.examples import seed_once
 
     migrate(engine)
@@ -157,3 +158,4 @@ def init_database(engine: Engine) -> None:
     seed_once(engine, "example_counts", seed_example_counts)
     seed_once(engine, "example_spending", seed_example_spending)
     seed_checklists(engine)
+    seed_deliverables(engine)

@@ -8,10 +8,10 @@ from mobility import activities, budget, exports
 from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_pct, fmt_sek
-from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
-from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui import numbers, shell
+from mobility.ui.data import cached_query
 from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
+from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("budget")
@@ -25,12 +25,13 @@ def kr(ore, *, exact: bool = False) -> str:
     return fmt_sek(int(ore) / 100, lang, ore=exact and int(ore) % 100 != 0)
 
 
-PCT_FORMAT = "%.0f %%" if lang == "sv" else "%.0f%%"  # 76 % / 76%, as fmt_pct writes them
+PCT_FORMAT = numbers.PCT_FORMAT[lang]
 
 
-def cell_sek(ore) -> str:
-    """For table cells under a "(kr)" heading: ``1 560 500`` or ``45 049,50``."""
-    return kr(ore, exact=True).removesuffix("\u00a0kr")
+def kronor(values, *, ore: bool = False) -> pd.Series:
+    """Öre → kronor as numbers for a "(kr)" column: whole kronor (Int64), or to the öre (Float64) in the ledger."""
+    kr = pd.array([None if v is None or pd.isna(v) else int(v) for v in values], dtype="Float64") / 100
+    return kr if ore else kr.round().astype("Int64")
 
 
 summaries = cached_query(activities.area_summaries)()
@@ -39,6 +40,9 @@ ledger = cached_query(budget.ledger_summary)()
 
 st.title(t("budget.title"))
 st.caption(t("budget.lead"))
+if ctx.actor.can_edit:  # IO records spending on a page of its own, without scrolling past the charts
+    st.page_link("pages/spending.py", label=t("spending.link"), icon=":material/receipt_long:",
+                 query_params=shell.lang_param(lang))
 f1, f2, _ = st.columns([2, 2, 3])
 area = url_selectbox(t("budget.filter.area"), list(area_names), key="area", lang=lang, container=f1,
                      format_func=lambda c: f"{c} {area_names[c]}", placeholder=t("common.all"))
@@ -62,9 +66,9 @@ spent = int(shown["spent_ore"].sum())
 st.caption(t("budget.as_of", date=fmt_date(as_of, lang)))
 m1, m2, m3 = st.columns(3)
 m1.metric(t("budget.allocated"), kr(allocated), border=True)
-m2.metric(t("budget.spent"), kr(spent, exact=True), border=True,
+m2.metric(t("budget.spent"), kr(spent), border=True,
           help=t("budget.spent_share", pct=fmt_pct(100 * spent / allocated, lang)) if allocated else None)
-m3.metric(t("budget.remaining"), kr(allocated - spent, exact=True), border=True)
+m3.metric(t("budget.remaining"), kr(allocated - spent), border=True)
 
 
 def flagged(flag: str, detail) -> str:
@@ -89,43 +93,57 @@ progress = st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORM
                                            width="medium")
 st.header(t("budget.areas"), divider="gray")
 areas = budget.area_totals(shown)
+areas_frame = pd.DataFrame({
+    t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
+    t("budget.col.allocated"): kronor(areas["allocated_ore"]),
+    t("budget.col.spent"): kronor(areas["spent_ore"]),
+    t("budget.col.remaining"): kronor(areas["remaining_ore"]),
+    t("budget.col.burn"): pd.array([100 * s / a if a else None for s, a in zip(areas["spent_ore"],
+                                    areas["allocated_ore"], strict=True)], dtype="Float64"),
+})
 table_with_downloads(
-    {
-        t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
-        t("budget.col.allocated"): [cell_sek(v) for v in areas["allocated_ore"]],
-        t("budget.col.spent"): [cell_sek(v) for v in areas["spent_ore"]],
-        t("budget.col.remaining"): [cell_sek(v) for v in areas["remaining_ore"]],
-        t("budget.col.burn"): [100 * s / a if a else None for s, a in zip(areas["spent_ore"], areas["allocated_ore"],
-                                                                          strict=True)],
-    },
+    areas_frame,
     stem=f"budget-omraden-{as_of.isoformat()}" if lang == "sv" else f"budget-areas-{as_of.isoformat()}",
     sheet="areas", lang=lang,
-    hide_index=True, width="stretch", column_config={t("budget.col.burn"): progress}, alt=t("budget.areas"),
+    hide_index=True, width="stretch", alt=t("budget.areas"),
+    column_config={t("budget.col.burn"): progress,
+                   **{t(f"budget.col.{c}"): kr_column(t(f"budget.col.{c}"), lang)
+                      for c in ("allocated", "spent", "remaining")}},
 )
 
 # Per activity --------------------------------------------------------------------------------------------------
 st.header(t("budget.activities"), divider="gray")
+
+
+def notes(flags, changed: bool) -> str:
+    """Over budget leads, with a warning sign: the row reads differently, not only its bar."""
+    words = [("⚠ " + t("budget.flag.over_budget").upper()) if f == "over_budget" else t(f"budget.flag.{f}")
+             for f in sorted(flags, key=lambda f: f != "over_budget")]
+    return ", ".join(words + ([t("budget.flag.changed")] if changed else []))
+
+
 activity_rows = pd.DataFrame(
     {
         t("budget.col.code"): shown["code"],
         t("budget.col.title"): shown[f"title_{lang}"],
-        t("budget.col.plan"): [cell_sek(v) for v in shown["plan_ore"]],
-        t("budget.col.allocated"): [cell_sek(v) + (" *" if c else "") for v, c in zip(shown["allocated_ore"],
-                                                                              shown["changed"], strict=True)],
-        t("budget.col.spent"): [cell_sek(v) for v in shown["spent_ore"]],
-        t("budget.col.remaining"): [cell_sek(v) for v in shown["remaining_ore"]],
-        t("budget.col.burn"): shown["burn_pct"],
-        t("budget.col.flags"): [", ".join(t(f"budget.flag.{f}") for f in flags) for flags in shown["flags"]],
+        t("budget.col.plan"): kronor(shown["plan_ore"]),
+        t("budget.col.allocated"): kronor(shown["allocated_ore"]),
+        t("budget.col.spent"): kronor(shown["spent_ore"]),
+        t("budget.col.remaining"): kronor(shown["remaining_ore"]),
+        t("budget.col.burn"): pd.array(list(shown["burn_pct"]), dtype="Float64"),
+        t("budget.col.flags"): [notes(f, c) for f, c in zip(shown["flags"], shown["changed"], strict=True)],
     }
 )
 st.dataframe(
-    activity_rows, hide_index=True, width="stretch", height="content", alt=t("budget.activities"),
+    activity_rows, hide_index=True, width="stretch", height="content", alt=t("budget.activities"), placeholder="–",
     column_config={
         t("budget.col.code"): st.column_config.TextColumn(width=45),
         t("budget.col.title"): st.column_config.TextColumn(width=230),
+        **{t(f"budget.col.{c}"): kr_column(t(f"budget.col.{c}"), lang)
+           for c in ("plan", "allocated", "spent", "remaining")},
         t("budget.col.burn"): st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORMAT, min_value=0,
                                                                max_value=100, width=130),
-        t("budget.col.flags"): st.column_config.TextColumn(width=170),
+        t("budget.col.flags"): st.column_config.TextColumn(width=190),
     },
 )
 st.caption(t("budget.table_caption", date=fmt_date(as_of, lang)))
@@ -179,109 +197,22 @@ entries = cached_query(budget.ledger_entries)(area=area, limit=50)
 if len(entries):
     st.dataframe(
         {
-            t("budget.col.date"): [fmt_date(d, lang) for d in entries["spent_on"]],
+            t("budget.col.date"): pd.to_datetime(entries["spent_on"]),
             t("budget.col.code"): entries["activity"],
-            t("budget.col.amount"): [cell_sek(v) for v in entries["amount_ore"]],
+            t("budget.col.amount"): kronor(entries["amount_ore"], ore=True),
             t("budget.col.description"): entries["description"],
             t("budget.col.reference"): entries["reference"],
             t("budget.col.source"): [t(f"budget.source.{s}") for s in entries["source"]],
             t("budget.col.entered_by"): entries["entered_by"],
         },
         hide_index=True, width="stretch", alt=t("budget.ledger"),
+        column_config={t("budget.col.date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+                       t("budget.col.amount"): kr_column(t("budget.col.amount"), lang, ore=True)},
     )
     st.caption(t("budget.ledger.caption", n=len(entries), total=ledger["entries"]))
     table_downloads(cached_query(budget.ledger_entries)(area=area, limit=None), lang=lang, sheet="ledger",
                     stem=f"{'utgifter' if lang == 'sv' else 'spending'}{'-' + area if area else ''}")
 else:
     st.caption(t("budget.ledger.empty"))
-
-# Editors: record, import, change an allocation ----------------------------------------------------------------
-shell.editors_only_below(ctx)
-
-st.header(t("budget.edit"), divider="gray")
-all_codes = list(table["code"])
-label = lambda c: f"{c} – {titles[c][:80]}"  # noqa: E731
-record, upload_tab, allocation_tab = st.tabs([t("budget.form.title"), t("budget.import"), t("budget.alloc")])
-
-with record, st.form("spend"):
-    c1, c2, c3 = st.columns([1, 2, 1])
-    day = c1.date_input(t("budget.field.date"), value=ctx.today, min_value=date(2010, 1, 1),
-                        max_value=ctx.today, format="YYYY-MM-DD")
-    spend_code = c2.selectbox(t("budget.field.activity"), all_codes, index=None, format_func=label,
-                              placeholder=t("budget.field.activity"))
-    amount_text = c3.text_input(t("budget.field.amount_sek"), placeholder="12 500,50", help=t("budget.form.help"))
-    d1, d2 = st.columns([3, 1])
-    description = d1.text_input(t("budget.field.description"), max_chars=budget.DESCRIPTION_MAX)
-    reference = d2.text_input(t("budget.field.reference"), max_chars=budget.REFERENCE_MAX)
-    if st.form_submit_button(t("budget.form.save"), type="primary"):
-        try:
-            budget.add_spend(engine=engine(), actor=ctx.actor, spent_on=day, activity=spend_code or "",
-                             amount=amount_text, description=description, reference=reference, lang=lang)
-        except (ValidationError, NotAllowed) as exc:
-            shell.show_write_error(exc, lang)
-        else:
-            shell.saved(t("budget.form.saved", code=spend_code,
-                          amount=kr(budget.parse_amount(amount_text), exact=True)))
-
-with upload_tab:
-    st.markdown(t("budget.import.help"))
-    upload_key = f"spend_upload_{st.session_state.get('_spend_uploads', 0)}"
-    upload = st.file_uploader(t("budget.import.file"), type=["csv", "xlsx"], key=upload_key)
-    if upload is not None:
-        data = upload.getvalue()
-        preview = budget.preview_import(engine(), data=data, filename=upload.name, lang=lang)
-        if preview.problems:
-            st.error(t("budget.import.errors") + "\n\n" + "\n".join(f"- {p}" for p in preview.problems))
-        else:
-            if preview.skipped:
-                st.warning(t("budget.import.skipped", n=len(preview.skipped),
-                             refs=", ".join(r.reference for r in preview.skipped)))
-            if preview.rows:
-                st.info(t("budget.import.preview", n=len(preview.rows), amount=kr(preview.total_ore, exact=True)))
-                st.dataframe(
-                    {
-                        t("budget.col.date"): [r.spent_on.isoformat() for r in preview.rows],
-                        t("budget.col.code"): [r.activity for r in preview.rows],
-                        t("budget.col.amount"): [cell_sek(r.amount_ore) for r in preview.rows],
-                        t("budget.col.description"): [r.description for r in preview.rows],
-                        t("budget.col.reference"): [r.reference for r in preview.rows],
-                    },
-                    hide_index=True, width="stretch", alt=t("budget.import"),
-                )
-                if st.button(t("budget.import.go", n=len(preview.rows)), type="primary"):
-                    try:
-                        result = budget.import_spend(engine=engine(), actor=ctx.actor, data=data,
-                                                     filename=upload.name, lang=lang)
-                    except (ValidationError, NotAllowed) as exc:
-                        shell.show_write_error(exc, lang)
-                    else:
-                        st.session_state["_spend_uploads"] = st.session_state.get("_spend_uploads", 0) + 1
-                        shell.saved(t("budget.import.saved", n=len(result.rows), skipped=len(result.skipped),
-                                      amount=kr(result.total_ore, exact=True)))
-            else:
-                st.info(t("budget.import.nothing"))
-
-with allocation_tab:
-    alloc_code = st.selectbox(t("budget.field.activity"), all_codes, format_func=label, key="alloc_code")
-    history = cached_query(budget.allocation_history)(code=alloc_code)
-    st.markdown(t("budget.alloc.current", plan=kr(history["plan_ore"]) or "–",
-                  current=kr(history["current_ore"], exact=True) or "–"))
-    for change in history["changes"]:
-        st.caption(t("budget.alloc.history", date=fmt_date(change["decided_on"], lang),
-                     amount=kr(change["amount_ore"], exact=True), note=change["note"], who=change["entered_by"]))
-    with st.form(f"allocation-{alloc_code}"):
-        a1, a2 = st.columns(2)
-        new_amount = a1.text_input(t("budget.field.allocation"), placeholder="150 000")
-        decided_on = a2.date_input(t("budget.field.decided_on"), value=ctx.today, min_value=date(2010, 1, 1),
-                                   max_value=ctx.today, format="YYYY-MM-DD")
-        note = st.text_area(t("budget.field.note"), max_chars=budget.NOTE_MAX)
-        drawn = shell.version_seen(f"allocation-{alloc_code}", len(history["changes"]))
-        if st.form_submit_button(t("budget.alloc.save"), type="primary"):
-            try:
-                saved_ore = budget.change_allocation(engine=engine(), actor=ctx.actor, code=alloc_code,
-                                                     amount=new_amount, decided_on=decided_on, note=note,
-                                                     expected_changes=drawn, lang=lang)
-            except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
-                shell.show_write_error(exc, lang)
-            else:
-                shell.saved(t("budget.alloc.saved", code=alloc_code, amount=kr(saved_ore, exact=True)))
+if not ctx.actor.can_edit:
+    st.caption(t("auth.edit_hint"))

@@ -44,6 +44,7 @@ if print_view:
         detail["activities"])))
     st.markdown(detail[f"intro_{lang}"])
     show_items(detail["items"])
+    st.caption(t("labels.checklists"))
     st.caption(t("checklists.print.hint"))
     st.page_link("pages/checklists.py", label=t("checklists.print.back"), icon=":material/arrow_back:",
                  query_params={**shell.lang_param(lang), "checklist": key})
@@ -51,6 +52,7 @@ if print_view:
 
 st.title(t("checklists.title"))
 st.caption(t("checklists.lead"))
+st.caption(f":material/info: {t('labels.checklists')}")
 
 # Library: search and filters ---------------------------------------------------------------------------------------
 st.header(t("checklists.library"), divider="gray")

@@ -3,6 +3,7 @@ from datetime import date
 import streamlit as st
 
 from mobility import followup, meetings, report
+from mobility.about import plain
 from mobility.i18n import fmt_date
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
@@ -48,8 +49,16 @@ if since is None or since > ctx.today:
 
 data = cached_query(followup.followup_report)(since=since, today=ctx.today)
 st.markdown(f"**{report.dates_line(data, lang)}**")
+meeting = next((m for m in recorded if m["held_on"] == since), None)
+if meeting and (meeting["chair"] or meeting["attendees"]):
+    st.markdown(f"*{t('meetings.chair')}:* {plain(meeting['chair']) or '–'} · "
+                f"*{t('meetings.present')}:* {plain(', '.join(meeting['attendees'])) or '–'}")
 if data["meeting_notes"]:
-    st.markdown(f"*{t('followup.report.notes')}:* {data['meeting_notes']}")
+    st.markdown(f"*{t('followup.report.notes')}:* {plain(data['meeting_notes'])}")
+missed = cached_query(meetings.missed_months)(as_of=ctx.today)
+if missed:
+    earlier = t("meetings.missed_earlier", n=len(missed) - 1) if len(missed) > 1 else ""
+    st.warning(f"**{meetings.missed_month_text(missed[-1], lang)}** {earlier}", icon=":material/event_busy:")
 
 downloads = st.container(horizontal=True)
 for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"), ("md", ":material/notes:")):
@@ -72,25 +81,57 @@ for group, sections in report.grouped(data):
 
 st.header(t("followup.meetings"), divider="gray")
 if recorded:
+    all_decisions = cached_query(meetings.decisions)(until=ctx.today)
     table_with_downloads(
         {
             t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in recorded],
+            t("meetings.chair"): [m["chair"] for m in recorded],
+            t("meetings.present"): [", ".join(m["attendees"]) for m in recorded],
             t("followup.form.notes"): [m["notes"] for m in recorded],
+            t("meetings.col.decisions"): ["; ".join(d["text"] for d in all_decisions if d["held_on"] == m["held_on"])
+                                          for m in recorded],
         },
         stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang,
         hide_index=True, width="stretch", alt=t("followup.meetings"),
     )
-if ctx.actor.can_edit:
-    with st.form("meeting", clear_on_submit=True):
-        st.markdown(f"**{t('followup.form.title')}**")
-        held_on = st.date_input(t("followup.form.date"), value=ctx.today, format="YYYY-MM-DD")
-        notes = st.text_area(t("followup.form.notes"), max_chars=meetings.NOTES_MAX)
-        if st.form_submit_button(t("followup.form.save"), type="primary"):
+
+open_actions = cached_query(meetings.actions)(as_of=ctx.today)  # listed in the report above, under "late"
+shell.editors_only_below(ctx)
+if open_actions:
+    with st.form("close-action", clear_on_submit=True):
+        st.markdown(f"**{t('meetings.close_title')}**")
+        by_id = {a["id"]: a for a in open_actions}
+        left, right = st.columns([3, 1])
+        action_id = left.selectbox(t("meetings.close_pick"), list(by_id), format_func=lambda i: (
+            f"{fmt_date(by_id[i]['held_on'], lang)}: {by_id[i]['what'][:80]}"))
+        done_on = right.date_input(t("meetings.close_date"), value=ctx.today, max_value=ctx.today,
+                                   format="YYYY-MM-DD")
+        if st.form_submit_button(t("meetings.close")):
             try:
-                meetings.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, lang=lang)
+                meetings.close_action(engine=engine(), actor=ctx.actor, action_id=action_id, done_on=done_on,
+                                      lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:
-                shell.saved(t("followup.form.saved", date=fmt_date(held_on, lang)))
-else:
-    st.caption(t("auth.edit_hint"))
+                shell.saved(t("meetings.closed"))
+
+with st.form("meeting", clear_on_submit=True):
+    st.markdown(f"**{t('followup.form.title')}**")
+    left, right = st.columns([1, 2])
+    held_on = left.date_input(t("followup.form.date"), value=ctx.today, format="YYYY-MM-DD")
+    chair = right.text_input(t("meetings.chair"), max_chars=meetings.NAME_MAX)
+    group = st.multiselect(t("meetings.attendees"), meetings.working_group())
+    others = st.text_area(t("meetings.others"), height=68)
+    notes = st.text_area(t("followup.form.notes"), max_chars=meetings.NOTES_MAX)
+    decided = st.text_area(t("meetings.decisions"))
+    action_text = st.text_area(t("meetings.actions"), help=t("meetings.actions_help"),
+                               placeholder=t("meetings.actions_help"))
+    if st.form_submit_button(t("followup.form.save"), type="primary"):
+        try:
+            meetings.record_meeting(engine=engine(), actor=ctx.actor, held_on=held_on, notes=notes, chair=chair,
+                                    attendees=group + others.splitlines(), decisions=decided.splitlines(),
+                                    actions=meetings.parse_action_lines(action_text, lang), lang=lang)
+        except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+            shell.show_write_error(exc, lang)
+        else:
+            shell.saved(t("followup.form.saved", date=fmt_date(held_on, lang)))

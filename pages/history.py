@@ -15,7 +15,8 @@ lang, t = ctx.lang, ctx.t
 st.title(t("page.history"))
 st.caption(t("history.lead"))
 
-choices = cached_query(audit_choices)()
+private = ctx.actor.is_admin  # account events name people and their access
+choices = cached_query(audit_choices)(private=private)
 c1, c2, c3, c4 = st.columns(4)
 actor = url_selectbox(t("history.actor"), choices["actor"], key="h_actor", lang=lang, container=c1,
                       placeholder=t("common.all"))
@@ -26,7 +27,7 @@ action = url_selectbox(t("history.action"), choices["action"], key="h_action", l
 since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD")
 
 SHOWN = 200
-entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since)
+entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since, private=private)
 
 
 def known(key: str) -> bool:
@@ -39,6 +40,8 @@ def field_value(name: str, value) -> str:
         return t("history.yes" if value else "history.no")
     if isinstance(value, list):
         return str(len(value)) if value and isinstance(value[0], dict) else ", ".join(map(str, value)) or "–"
+    if name == "role" and known(f"role.{value}"):
+        return t(f"role.{value}")
     if name in ("status", "source"):
         for prefix in ("status.", "runs.status.", "history.value."):
             if known(prefix + str(value)):

@@ -1,47 +1,118 @@
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
-from mobility import activities, checklists
+from mobility import activities, communications, deliverables, indicators, overview
+from mobility.about import plain
 from mobility.charts import plotly_config, timeline
 from mobility.exports import CHARTS
-from mobility.i18n import fmt_datetime, fmt_month, fmt_sek
+from mobility.i18n import fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_pct, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads
+from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
 ctx = shell.page("overview")
 lang, t = ctx.lang, ctx.t
+as_of = getattr(ctx, "as_of", ctx.today)
 
-table = cached_query(activities.activity_table)(ctx.today)
+table = cached_query(activities.activity_table)(as_of)
 summaries = cached_query(activities.area_summaries)()
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
+texts = overview.plan_texts()
 
 st.title(t("overview.title"))
-st.caption(t("overview.lead"))
 
-# Goal areas ----------------------------------------------------------------------------------------------------
-st.header(t("overview.areas"), divider="gray")
-for column, area in zip(st.columns(len(summaries)), summaries, strict=True):
-    with column.container(border=True, height="stretch"):
-        # A small heading: five cards side by side on a laptop otherwise break the long Swedish compounds mid-word
-        st.markdown(f"###### {area.code} · {area_names[area.code]}")
-        st.caption(getattr(area, f"goal_{lang}"))
-        st.markdown(f"{t('overview.allocated')}  \n**{fmt_sek(area.allocated_sek, lang)}**")
-        st.markdown(t("overview.activities_n", n=area.activities) + "  \n"
-                    + " · ".join(f"{t('status.' + status)}: {n}" for status, n in area.by_status.items()))
-        overdue = int(table[(table["area"] == area.code) & table["overdue"]].shape[0])
-        if overdue:
-            st.markdown(f":orange[:material/schedule: {t('overview.overdue_n', n=overdue)}]")
-        if area.code == "C":
-            visits = cached_query(checklists.staff_visits_per_year)()
-            st.markdown(t("checklists.overview.visits") + "  \n" + (" · ".join(
-                f"{year}: **{n}**" for year, n in visits.items()) or t("checklists.overview.no_visits")))
-st.caption(t("overview.not_decided_note"))
+# Where each area stands: one row per area, worst news in words, icon and colour ---------------------------------
+VERDICT_LOOK = {  # (icon, colour): the word carries the meaning, icon and colour repeat it
+    "attention": (":material/error:", "red"), "watch": (":material/warning:", "orange"),
+    "on_track": (":material/check_circle:", "green"), "not_started": (":material/schedule:", "gray"),
+    "done": (":material/task_alt:", "green"),
+}
+AREA_LINK = {"A": "targets", "B": "targets", "C": "checklists", "D": "targets"}
+
+
+def kr(ore: int) -> str:
+    return fmt_sek(round(ore / 100), lang)  # whole kronor in headline figures
+
+
+def measure_text(card: overview.AreaStatus) -> str:
+    if card.target is not None:
+        g = card.target
+        if g["value"] is None:
+            return t("overview.card.target_no_data", code=card.code)
+        return t("overview.card.target", code=card.code, year=g["year"], value=fmt_int(g["value"], lang),
+                 target=fmt_int(g["target"], lang), status=t(f"targets.status.{g['status']}").lower())
+    if "visits" in card.measure:
+        visits = card.measure["visits"]
+        text = t("overview.card.visits", n=sum(visits.values())) + (
+            " (" + " · ".join(f"{year}: **{n}**" for year, n in visits.items()) + ")" if visits else "")
+        if staff := cached_query(indicators.staff_mobility)():  # C's staff mobility out/in, latest year
+            year, (out, inc) = list(staff.items())[-1]
+            text += "  \n" + t("indicators.staff_card") + f" {year}: {out}/{inc}"
+        return text
+    if card.code == "E":
+        said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
+        return f"{t('comms.card')}: {communications.summary_line(said, lang)}"
+    if card.measure.get("mix"):
+        return t("overview.card.mix", year=card.measure["year"], **card.measure["mix"])
+    return t("overview.card.no_measure")
+
+
+def budget_text(card: overview.AreaStatus) -> str:
+    if not card.allocated_ore:
+        return t("overview.card.no_budget") if not card.spent_ore else t(
+            "overview.card.over_budget", spent=kr(card.spent_ore), allocated=kr(0))
+    if card.over_budget:  # looks different: icon, colour, bold
+        return ":red[:material/money_off: **" + t("overview.card.over_budget", spent=kr(card.spent_ore),
+                                                   allocated=kr(card.allocated_ore)) + "**]"
+    return t("overview.card.budget", spent=kr(card.spent_ore), allocated=kr(card.allocated_ore),
+             pct=fmt_pct(card.used_pct, lang, 0))
+
+
+def activities_text(card: overview.AreaStatus) -> str:
+    words = {b: f"{n} {t('overview.bucket.' + b)}" for b, n in card.buckets.items() if n or b != "cancelled"}
+    counts = " · ".join(f"**{w}**" if b == "late" and card.buckets[b] else w for b, w in words.items())
+    due = f" ({t('overview.reason.due_not_started', n=card.due_not_started)})" if card.due_not_started else ""
+    return t("overview.card.activities", n=card.total) + ": " + counts + due
+
+
+cards = cached_query(overview.area_cards)(as_of)
+# Compact rows: all five areas fit a laptop's first screen (1280×720) with the sidebar open
+st.html("<style>.st-key-area-status{gap:0.4rem}"
+        ".st-key-area-status [data-testid='stMarkdownContainer'] p{font-size:0.92rem}"
+        ".st-key-area-status [class*='st-key-area-']{border-bottom:1px solid #d5dbe1;padding-bottom:0.4rem}"
+        "</style>")
+with st.container(key="area-status"):
+    st.caption(t("overview.as_of", date=fmt_date(as_of, lang)))
+    for card in cards:
+        icon, colour = VERDICT_LOOK[card.verdict]
+        with st.container(key=f"area-{card.code}"):
+            name, work, measure, money = st.columns([3, 3, 2.8, 2.7], vertical_alignment="center")
+            name.markdown(f"**{card.code} · {area_names[card.code]}**  \n"
+                          f":{colour}[{icon} **{t('overview.verdict.' + card.verdict)}**]")
+            work.markdown(activities_text(card))
+            measure.markdown(measure_text(card))
+            money.markdown(budget_text(card))
+            if target := AREA_LINK.get(card.code):
+                money.page_link(f"pages/{target}.py", label=t(f"overview.card.link_{target}"),
+                                icon=":material/arrow_forward:", query_params=shell.lang_param(lang))
+            else:
+                money.page_link("pages/overview.py", label=t("overview.card.link_activities"),
+                                icon=":material/arrow_forward:",
+                                query_params={**shell.lang_param(lang), "area": card.code})
+    with st.expander(t("overview.goals"), icon=":material/flag:"):
+        st.markdown("\n".join(f"- **{a.code} · {area_names[a.code]}:** {getattr(a, f'goal_{lang}')}"
+                              for a in summaries))
+        st.caption(t("overview.not_decided_note"))
 
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
-figure = timeline(table, lang=lang, today=ctx.today, area_names=area_names)
+short_titles = {c: overview.short_title(c, texts, lang) for c in table["code"]}
+figure = timeline(table, lang=lang, today=as_of, area_names=area_names, short_titles=short_titles)
 st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
                 alt=t("chart.timeline.title"))
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
@@ -53,8 +124,11 @@ years = sorted({y for ys in table["years"] for y in ys})
 f1, f2, f3, f4 = st.columns(4)
 areas = url_multiselect(t("overview.filter.area"), list(area_names), key="area", lang=lang, container=f1,
                         format_func=lambda c: f"{c} {area_names[c]}", placeholder=t("common.all"))
-responsible = url_selectbox(t("overview.filter.responsible"), sorted(r for r in table["responsible"].unique() if r),
-                            key="responsible", lang=lang, container=f2, placeholder=t("common.all"))
+responsible_names = {r: overview.in_language(r, c, "responsible", texts, lang)
+                     for c, r in zip(table["code"], table["responsible"], strict=True) if r}
+responsible = url_selectbox(t("overview.filter.responsible"), sorted(responsible_names), key="responsible",
+                            lang=lang, container=f2, placeholder=t("common.all"),
+                            format_func=lambda r: responsible_names[r])
 statuses = url_multiselect(t("overview.filter.status"), activities.STATUSES, key="status", lang=lang, container=f3,
                            format_func=lambda s: t(f"status.{s}"), placeholder=t("common.all"))
 year = url_selectbox(t("overview.filter.year"), years, key="year", lang=lang, container=f4, placeholder=t("common.all"))
@@ -68,44 +142,83 @@ def notes(row) -> str:
     return ", ".join(t(f"overview.flag.{name}") for name, on in flags if on)
 
 
-st.caption(t("overview.shown", n=len(shown), total=len(table)))
+st.caption(t("overview.shown", n=len(shown), total=len(table)) + " · " + t("overview.detail.edit_hint"))
+rows = pd.DataFrame({
+    t("overview.col.code"): shown["code"],
+    t("overview.col.title"): shown[f"title_{lang}"],
+    t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
+    t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
+    t("overview.col.responsible"): [overview.in_language(r, c, "responsible", texts, lang)
+                                    for c, r in zip(shown["code"], shown["responsible"], strict=True)],
+    t("overview.col.start_shown"): [overview.date_label(x, m, lang)
+                                    for x, m in zip(shown["start_text"], shown["start_month"], strict=True)],
+    t("overview.col.end_shown"): [overview.date_label(x, m, lang)
+                                  for x, m in zip(shown["end_text"], shown["end_month"], strict=True)],
+    t("overview.col.budget"): pd.array(shown["budget_sek"].tolist(), dtype="Int64"),
+})
+
+
+def open_activity(codes: list[str]) -> None:
+    """A row chosen in the table opens that activity below, with its status form first."""
+    if rows := st.session_state["activity-table"].selection.rows:
+        st.session_state["_url_activity"] = codes[rows[0]]
+        st.query_params["activity"] = codes[rows[0]]
+
+
 st.dataframe(
-    {
-        t("overview.col.code"): shown["code"],
-        t("overview.col.area"): shown["area"],
-        t("overview.col.title"): shown[f"title_{lang}"],
-        t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
-        t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
-        t("overview.col.responsible"): shown["responsible"],
-        t("overview.col.start"): shown["start_text"],
-        t("overview.col.end"): shown["end_text"],
-        t("overview.col.budget"): shown["budget_sek"].map(lambda v: fmt_sek(v, lang) if v == v else ""),
-    },
-    hide_index=True, width="stretch", alt=t("overview.table"),
-    # Status and notes next to the title and narrower text columns: what a reader scans for is on screen
-    column_config={t("overview.col.title"): st.column_config.TextColumn(width=300),
-                   t("overview.col.flags"): st.column_config.TextColumn(width=170),
-                   t("overview.col.responsible"): st.column_config.TextColumn(width=150)},
+    rows, hide_index=True, width="stretch", height="content", row_height=58, alt=t("overview.table"),
+    placeholder="–", key="activity-table", on_select=partial(open_activity, list(shown["code"])),
+    selection_mode="single-row",
+    # Whole titles (wrapped over two lines), status and notes next to them: what a reader scans for is on screen
+    column_config={t("overview.col.code"): st.column_config.TextColumn(width=50, pinned=True),
+                   t("overview.col.title"): st.column_config.TextColumn(width=430),
+                   t("overview.col.flags"): st.column_config.TextColumn(width=150),
+                   t("overview.col.responsible"): st.column_config.TextColumn(width=170),
+                   t("overview.col.budget"): kr_column(t("overview.col.budget"), lang)},
 )
 table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
                 sheet="activities", lang=lang)
 
-# One activity --------------------------------------------------------------------------------------------------
-st.header(t("overview.detail"), divider="gray")
+# One activity: its status and the form first, then what the plan says -----------------------------------------
+st.header(t("overview.detail"), divider="gray", anchor="activity")
 codes = list(table["code"])
 code = url_selectbox(t("overview.detail.pick"), codes, key="activity", lang=lang, default=codes[0],
                      format_func=lambda c: f"{c} – {table.loc[table['code'] == c, f'title_{lang}'].iloc[0][:90]}")
 detail = cached_query(activities.activity_detail)(code)
 none = f"*{t('overview.detail.none')}*"
+st.subheader(f"{code} · {t('status.' + detail['status'])}")
+
+
+def status_form() -> None:
+    with st.form(f"status-{code}"):
+        st.markdown(f"**{t('overview.form.title')}**")
+        c1, c2 = st.columns([1, 3])
+        new_status = c1.selectbox(t("overview.form.status"), activities.STATUSES,
+                                  index=activities.STATUSES.index(detail["status"]),
+                                  format_func=lambda s: t(f"status.{s}"))
+        comment = c2.text_area(t("overview.form.comment"), max_chars=activities.COMMENT_MAX, height=68)
+        drawn_version = shell.version_seen(f"status-{code}", detail["version"])
+        if st.form_submit_button(t("overview.form.save"), type="primary"):
+            try:
+                activities.set_status(engine=engine(), actor=ctx.actor, code=code, status=new_status,
+                                      comment=comment, expected_version=drawn_version)
+            except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
+                shell.show_write_error(exc, lang)
+            else:
+                shell.saved(t("overview.form.saved", code=code))
+
+
+if ctx.actor.can_edit:
+    status_form()
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(f"{code} · {t('status.' + detail['status'])}")
     st.markdown(f"**{detail[f'title_{lang}']}**")
     st.markdown(f"**{t('overview.detail.purpose')}**  \n{detail[f'purpose_{lang}'] or none}")
+    responsible_text = overview.in_language(detail["responsible"], code, "responsible", texts, lang)
     st.markdown(
         f"{t('overview.detail.section', area=detail['area'])} · "
         f"{t('overview.detail.goals', goals=detail['goals_text'] or '–')}  \n"
-        f"**{t('overview.col.responsible')}:** {detail['responsible'] or none}"
+        f"**{t('overview.col.responsible')}:** {responsible_text or none}"
     )
 with right:
     when = " / ".join(x for x in (detail["start_text"], detail["end_text"]) if x)
@@ -120,7 +233,8 @@ with right:
         notes.append(t("overview.flag.cofinancing"))
     if not detail["decided"]:
         notes.append(t("overview.flag.not_decided"))
-    resources = [f"**{t('overview.detail.resources')}:** {detail['resources_text'] or none}"]
+    resources_text = overview.in_language(detail["resources_text"], code, "resources", texts, lang)
+    resources = [f"**{t('overview.detail.resources')}:** {resources_text or none}"]
     if detail["budget_sek"] is not None:
         resources.append(f"{t('overview.detail.amount')}: {fmt_sek(detail['budget_sek'], lang)}")
     st.markdown("  \n".join(resources + ([", ".join(notes)] if notes else [])))
@@ -128,6 +242,15 @@ with right:
         st.markdown(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
     if detail["linked_from"]:
         st.markdown(f"**{t('overview.detail.linked_from')}:** {', '.join(detail['linked_from'])}")
+    documents = [d for d in cached_query(deliverables.register)() if d["activity_code"] == code]
+    if documents:  # whether its document exists, who approved it and where it is
+        summary = cached_query(deliverables.state_by_activity)()[code]
+        st.markdown(f"**{t('deliverables.on_activity')}:** {summary.text(lang)}  \n" + "  \n".join(
+            f"{d[f'title_{lang}']} – {t('deliverables.state.' + d['state'])}"
+            + (f", {t('deliverables.approved_by', date=fmt_date(d['approved_on'], lang), who=plain(d['approved_by']))}"
+               if d["approved_on"] else "")
+            + (f" · [{t('deliverables.col.link')}](<{d['link']}>)" if d["link"] else "")
+            for d in documents))
 
 st.subheader(t("overview.detail.history"))
 if detail["history"]:
@@ -145,22 +268,5 @@ if detail["history"]:
     )
 else:
     st.caption(t("overview.detail.no_history"))
-
-if ctx.actor.can_edit:
-    with st.form(f"status-{code}"):
-        st.markdown(f"**{t('overview.form.title')}**")
-        new_status = st.selectbox(t("overview.form.status"), activities.STATUSES,
-                                  index=activities.STATUSES.index(detail["status"]),
-                                  format_func=lambda s: t(f"status.{s}"))
-        comment = st.text_area(t("overview.form.comment"), max_chars=activities.COMMENT_MAX)
-        drawn_version = shell.version_seen(f"status-{code}", detail["version"])
-        if st.form_submit_button(t("overview.form.save"), type="primary"):
-            try:
-                activities.set_status(engine=engine(), actor=ctx.actor, code=code, status=new_status,
-                                      comment=comment, expected_version=drawn_version)
-            except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
-                shell.show_write_error(exc, lang)
-            else:
-                shell.saved(t("overview.form.saved", code=code))
-else:
+if not ctx.actor.can_edit:
     st.caption(t("auth.edit_hint"))

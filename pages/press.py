@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mobility import press
+from mobility import communications, press
 from mobility.charts import plotly_config
 from mobility.i18n import fmt_date
 from mobility.ui import shell
@@ -26,6 +26,8 @@ for column, figure in zip(st.columns(len(view.headlines)), view.headlines, stric
         st.markdown(f"{figure.detail}{status}")
         st.caption(t(f"press.{figure.key}.definition"))
 st.caption(f"{source} · {t('press.small_counts')}")
+said = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
 for column, (stem, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
     column.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(stem), alt=figure.layout.title.text,

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mobility import targets
+from mobility import indicators, targets
 from mobility.charts import plotly_config
 from mobility.charts_targets import (
     STATUS_ICONS,
@@ -50,7 +50,8 @@ if data["examples"]:
 chosen = [t(f"counts.faculty.{faculty}") if faculty else None,
           t(f"counts.programme.{programme}") if programme else None, t(f"counts.level.{level}") if level else None]
 if any(chosen):
-    st.info(t("targets.filtered_note", what=", ".join(c for c in chosen if c)))
+    st.info(t("targets.filtered_note", what=", ".join(c for c in chosen if c))
+            + (f" {t('labels.faculty_split')}" if faculty else ""))
 data_date = t("common.data_date", date=fmt_date(data["updated_at"], lang))
 basis_note = t(f"targets.caption.basis_{basis}")
 file_suffix = f"{'lasar' if academic else 'kalenderar'}-{lang}"
@@ -94,6 +95,7 @@ st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotl
                 alt=t("targets.balance.title"))
 chart_downloads(f"balans-{file_suffix}", figure, lang=lang, today=ctx.today, all_charts=False)
 st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note} {data_date}")
+st.caption(f":material/info: {t('labels.balance')}")
 
 # Mix (goal D) --------------------------------------------------------------------------------------------------
 mix_spec = targets.plan_goals()["composition"]
@@ -108,6 +110,17 @@ st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_co
                 alt=t("targets.mix.title"))
 chart_downloads(f"sammansattning-{file_suffix}", figure, lang=lang, today=ctx.today)
 st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note} {data_date}")
+
+# Without a numeric target ---------------------------------------------------------------------------------------
+st.header(t("indicators.title"), divider="gray")
+years, rows = indicators.table(cached_query(indicators.yearly)())
+if years:
+    st.table({t("indicators.col.indicator"): [t(f"indicators.{key}") for key in rows],
+              **{str(y): [fmt_int(values[n], lang) if values[n] is not None else "–" for values in rows.values()]
+                 for n, y in enumerate(years)}}, hide_index=True)
+else:
+    st.caption(t("indicators.none"))
+st.caption(t("indicators.lead"))
 
 # Sweden --------------------------------------------------------------------------------------------------------
 st.header(t("targets.section.national"), divider="gray")

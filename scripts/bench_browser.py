@@ -5,7 +5,7 @@ empty plotly charts — loads every page N times in headless Chromium (/usr/bin/
 "Ready" = the script run has finished and every chart has drawn its SVG. Each server gets one browser profile,
 warmed on every page first, as a returning reader's browser has Streamlit's scripts cached.
 
-Usage: python scripts/bench_browser.py [runs]
+Usage: python scripts/bench_browser.py [runs] [page ...]   (pages: all viewer pages when none are named)
 """
 
 import os
@@ -64,7 +64,7 @@ def _ready_ms(context, url: str) -> tuple[float, int]:
     return elapsed, charts
 
 
-def main(runs: int = 5) -> None:
+def main(runs: int = 5, only: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     from mobility.ui.shell import PAGES
@@ -86,7 +86,7 @@ def main(runs: int = 5) -> None:
                 _ready_ms(base_ctx, f"{base_url}/?charts=1")
                 print(f"{'page':<12} {'charts':>6} {'page ms':>8} {'empty ms':>9} {'ratio':>6}")
                 for spec in PAGES:
-                    if spec.role != "viewer":
+                    if spec.role != "viewer" or (only and spec.key not in only):
                         continue  # an editor page shows a viewer only its login hint
                     measured = [_ready_ms(app_ctx, f"{app_url}/{spec.key}") for _ in range(runs)]
                     page_times, charts = zip(*measured, strict=True)
@@ -103,4 +103,5 @@ def main(runs: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    subprocess.run(["uptime"], check=False)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5, sys.argv[2:])

@@ -337,7 +337,7 @@ def test_a_manager_sees_totals_warnings_and_example_labels(app):
     """Kronor the Swedish way, over-budget and idle money named, example data said to be examples."""
     at = app("budget")
     shown = texts(at)
-    assert "Tilldelat 1\u00a0560\u00a0500\u00a0kr" in shown and "Förbrukat 562\u00a0751,25\u00a0kr" in shown
+    assert "Tilldelat 1\u00a0560\u00a0500\u00a0kr" in shown and "Förbrukat 562\u00a0751\u00a0kr" in shown
     assert "Över budget: **A4**" in shown and "**D3** (100\u00a0000\u00a0kr)" in shown
     assert "Utgifter utan tilldelning: **B7**" in shown and "Exempeldata" in shown
     ledger = at.dataframe[-1].value
@@ -357,14 +357,17 @@ def test_the_filters_live_in_the_url(app):
 
 
 def test_an_editor_records_a_spend_and_the_page_shows_it(app, engine):
-    at = app("budget", actor=EDITOR)
+    at = app("spending", actor=EDITOR)
     next(s for s in at.selectbox if s.label == "Aktivitet" and s.key != "alloc_code").set_value("D3")
     next(i for i in at.text_input if i.label == "Belopp (kr)").input("12 500,50")
     next(i for i in at.text_input if i.label == "Verifikationsnummer").input("V-2017-77")
     next(b for b in at.button if b.label == "Bokför utgiften").click().run()
     assert not at.exception and "Inget sparades" not in texts(at)
-    assert "Förbrukat 575\u00a0251,75\u00a0kr" in texts(at)
-    assert "**D3**" not in texts(at).split("Outnyttjade")[-1].split("\n")[0]
+    latest = at.dataframe[0].value
+    assert latest.iloc[0]["Verifikation"] == "V-2017-77" and latest.iloc[0]["Belopp (kr)"] == 12_500.5
+    position = texts(app("budget", actor=EDITOR))
+    assert "Förbrukat 575\u00a0252\u00a0kr" in position
+    assert "**D3**" not in position.split("Outnyttjade")[-1].split("\n")[0]
     assert activity(budget.budget_report(engine), "D3")["spent"] == 12_500.5
     log = app("history").table[0].value
     assert ("io.editor", "Utgift bokförd", "V-2017-77") in set(zip(log["Vem"], log["Händelse"], log["Post"],
@@ -372,7 +375,7 @@ def test_an_editor_records_a_spend_and_the_page_shows_it(app, engine):
 
 
 def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):
-    at = app("budget", actor=EDITOR)
+    at = app("spending", actor=EDITOR)
     next(i for i in at.text_input if i.label == "Belopp (kr)").input("tusen")
     next(b for b in at.button if b.label == "Bokför utgiften").click().run()
     message = next(e.value for e in at.error if "Inget sparades" in e.value)
@@ -381,13 +384,15 @@ def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):
 
 
 def test_an_editor_changes_an_allocation_and_the_plan_figure_stays(app, engine):
-    at = app("budget", actor=EDITOR)
+    at = app("spending", actor=EDITOR)
     next(s for s in at.selectbox if s.label == "Aktivitet" and s.key == "alloc_code").set_value("D3").run()
     next(i for i in at.text_input if i.label == "Ny tilldelning (kr)").input("80 000")
     at.text_area[0].input("Omfördelning enligt rektorsbeslut")
     next(b for b in at.button if b.label == "Spara beslutet").click().run()
     assert not at.exception and "Inget sparades" not in texts(at)
     assert "Enligt planen: 100\u00a0000\u00a0kr. Gällande: 80\u00a0000\u00a0kr." in texts(at)
-    assert "Tilldelat 1\u00a0540\u00a0500\u00a0kr" in texts(at)
-    d3 = at.dataframe[1].value.set_index("Kod").loc["D3"]
-    assert (d3["Enligt planen (kr)"], d3["Tilldelat (kr)"]) == ("100\u00a0000", "80\u00a0000 *")
+    position = app("budget", actor=EDITOR)
+    assert "Tilldelat 1\u00a0540\u00a0500\u00a0kr" in texts(position)
+    d3 = position.dataframe[1].value.set_index("Kod").loc["D3"]
+    assert (d3["Enligt planen (kr)"], d3["Tilldelat (kr)"]) == (100_000, 80_000)
+    assert "tilldelning ändrad" in d3["Anmärkning"]

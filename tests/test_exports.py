@@ -101,7 +101,8 @@ def test_the_workbook_has_a_sheet_per_table_and_no_formula(engine, tmp_path):
     """XLSX: activities and audit, every cell a value, the hostile text shown as text."""
     _hostile_status(engine)
     book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
-    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "audit"]
+    assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "deliverables",
+                                                         "communications", "meetings", "meeting_minutes", "audit"]
     activities = book["activities"]
     assert activities.max_row == 1 + 28
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
@@ -155,3 +156,11 @@ def test_the_history_page_offers_neutralised_csv_and_xlsx(app, engine):
     at = app("history")
     assert not at.exception
     assert [b.proto.label for b in at.get("download_button")] == ["Ladda ner CSV", "Ladda ner Excel (XLSX)"]
+
+
+def test_empty_sheets_of_the_followup_tables_still_have_their_header_row(engine):
+    """Before anything is logged: communications, meetings and minutes are sheets with named columns."""
+    book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
+    for name, column in (("communications", "channel"), ("meetings", "chair"), ("meeting_minutes", "what")):
+        header = next(book[name].iter_rows(values_only=True))
+        assert column in header and book[name].max_row == 1

@@ -205,12 +205,12 @@ def test_the_page_shows_the_report_since_the_chosen_meeting_and_offers_paper(app
 
 def test_an_editor_records_a_meeting_on_the_page(app, engine):
     at_ = app("followup", actor=EDITOR)
-    at_.text_area[0].input("Uppföljning av B-området")
+    next(a for a in at_.text_area if a.label == "Korta anteckningar").input("Uppföljning av B-området")
     next(b for b in at_.button if b.label == "Spara mötet").click().run()
     assert not at_.exception
     assert [m["notes"] for m in meetings.meetings(engine)] == ["Uppföljning av B-området"]
     assert at_.toast[0].value == f"Mötet {date.today().isoformat()} är sparat."
-    assert "Uppföljning av B-området" in at_.dataframe[-1].value.iloc[:, 1].tolist()  # the list of meetings
+    assert "Uppföljning av B-området" in at_.dataframe[-1].value["Korta anteckningar"].tolist()  # the list of meetings
 
 
 def test_a_change_made_today_is_in_todays_report_whatever_the_server_clock(engine):

@@ -1,0 +1,139 @@
+"""The status-first overview: the verdict rule without Streamlit, the first block on the page, numbers as numbers,
+dates one way, and a change log that keeps account events for administrators."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from mobility import activities
+from mobility.auth import save_account
+from mobility.i18n import t
+from mobility.overview import VERDICTS, area_status, date_label, plan_texts, short_title
+from tests.conftest import ADMIN, EDITOR, texts
+
+AS_OF = date(2017, 3, 15)
+
+
+def rows(*items) -> pd.DataFrame:
+    """(status, start, end) triples → the columns area_status reads."""
+    return pd.DataFrame(items, columns=["status", "start_month", "end_month"])
+
+
+def test_a_late_activity_makes_the_area_need_attention():
+    """Past its end month and not done: late, whatever the status says."""
+    card = area_status(code="A", as_of=AS_OF, activities=rows(
+        ("ongoing", date(2016, 2, 1), date(2017, 1, 1)), ("done", date(2016, 1, 1), date(2016, 6, 1)),
+        ("planned", date(2017, 9, 1), None)))
+    assert card.verdict == "attention" and "late" in card.reasons
+    assert card.buckets == {"done": 1, "ongoing": 0, "late": 1, "not_started": 1, "cancelled": 0}
+
+
+def test_a_target_at_risk_or_spending_over_the_allocation_needs_attention_a_target_behind_is_watched():
+    work = rows(("ongoing", date(2016, 2, 1), date(2017, 12, 1)))
+    at_risk = area_status(code="A", as_of=AS_OF, activities=work, target={"status": "at_risk"})
+    over = area_status(code="B", as_of=AS_OF, activities=work, allocated_ore=100_00, spent_ore=100_01)
+    behind = area_status(code="A", as_of=AS_OF, activities=work, target={"status": "behind"})
+    fine = area_status(code="A", as_of=AS_OF, activities=work, allocated_ore=100_00, spent_ore=50_00,
+                       target={"status": "on_track"})
+    assert (at_risk.verdict, over.verdict, behind.verdict, fine.verdict) == (
+        "attention", "attention", "watch", "on_track")
+    assert over.over_budget and fine.used_pct == 50.0
+
+
+def test_a_planned_activity_whose_start_has_come_is_watched_nothing_due_is_not_started_all_closed_is_done():
+    due = area_status(code="E", as_of=AS_OF, activities=rows(("planned", date(2016, 9, 1), date(2017, 12, 1))))
+    early = area_status(code="E", as_of=AS_OF, activities=rows(("planned", date(2018, 1, 1), None)))
+    closed = area_status(code="C", as_of=AS_OF, activities=rows(
+        ("done", date(2016, 1, 1), date(2016, 6, 1)), ("cancelled", date(2016, 1, 1), None)))
+    assert (due.verdict, due.due_not_started) == ("watch", 1)
+    assert early.verdict == "not_started"
+    assert closed.verdict == "done"
+    assert {due.verdict, early.verdict, closed.verdict} <= set(VERDICTS)
+
+
+def test_the_plan_dates_are_written_one_way_in_each_language():
+    """'feb-16', 'vt-16', 'Januari 2017', 'nov -16' and '2017' as the table shows them."""
+    cases = [("feb-16", date(2016, 2, 1), "feb 2016", "Feb 2016"), ("vt-16", date(2016, 1, 1), "VT 2016",
+             "Spring 2016"), ("ht-16", date(2016, 8, 1), "HT 2016", "Autumn 2016"),
+             ("Januari 2017", date(2017, 1, 1), "jan 2017", "Jan 2017"), ("nov -16", date(2016, 11, 1),
+             "nov 2016", "Nov 2016"), ("2017", date(2017, 1, 1), "2017", "2017"), ("", None, "", "")]
+    for text, month, sv, en in cases:
+        assert (date_label(text, month, "sv"), date_label(text, month, "en")) == (sv, en), text
+
+
+def test_every_activity_has_a_short_title_in_both_languages():
+    texts_ = plan_texts()
+    assert len(texts_) == 28
+    for code, entry in texts_.items():
+        assert entry["short"].get("sv") and entry["short"].get("en"), code
+    assert short_title("A1", texts_, "en") == "A1 Mobility windows"
+
+
+def test_the_overviews_first_block_holds_a_status_in_words_for_every_area(app):
+    """Before the schedule, the table or anything else: five rows, each with its area and a verdict."""
+    for lang in ("sv", "en"):
+        at = app("overview", lang=lang)
+        first = next(c for c in at.main.children.values() if getattr(c, "type", "") != "markdown"
+                     and c.type != "title" and c.type != "html")
+        assert "area-status" in str(first.proto), "the status block comes right after the title"
+        block = "\n".join(m.value for m in first.markdown)
+        words = [t(f"overview.verdict.{v}", lang) for v in VERDICTS]
+        for code in "ABCDE":
+            row = next(m.value for m in first.markdown if m.value.startswith(f"**{code} · "))
+            assert any(w in row for w in words), row
+        assert t("overview.card.target", lang, code="A", year=2018, value="", target="", status="").split(" (")[0] \
+            in block
+
+
+def test_the_activity_table_keeps_budget_numeric_and_dates_one_way(app):
+    at = app("overview")
+    frame = at.dataframe[0].value
+    assert pd.api.types.is_integer_dtype(frame["Budget (kr)"])
+    assert set(frame["Start"]) >= {"feb 2016", "VT 2016", "2017", "jan 2017", "HT 2016"}
+    assert len(frame) == 28
+
+
+def test_english_pages_show_the_plans_english_for_responsible_units(app):
+    frame = app("overview", lang="en").dataframe[0].value
+    assert "International Office in dialogue with NMT/HUV" in set(frame["Responsible"])
+    assert "International Office i dialog med NMT/HUV" not in set(frame["Responsible"])
+
+
+def test_an_editor_finds_the_status_form_at_the_top_of_the_activity(app):
+    """The form comes right under the activity's heading, before what the plan says about it."""
+    at = app("overview", actor=EDITOR, activity="B3")
+    order = [(e.type, e.label if e.type == "selectbox" else e.value) for e in at.main
+             if e.type in ("subheader", "markdown", "selectbox")]
+    heading = order.index(("subheader", "B3 · Planerad"))
+    form = next(i for i, (_, text) in enumerate(order) if text == "Ny status")
+    purpose = next(i for i, (_, text) in enumerate(order) if text.startswith("**Beskrivning/syfte**"))
+    assert heading < form < purpose
+
+
+@pytest.fixture
+def account_event(engine, secrets_file):
+    save_account(engine, ADMIN, secrets_file, "new.colleague", role="editor", password="a-long-password-1")
+
+
+def test_the_change_log_keeps_account_events_for_administrators(app, account_event):
+    """A reader or an editor never sees who got an account or a password; an admin sees it in words."""
+    for actor in (None, EDITOR):
+        log = app("history", actor=actor)
+        assert "new.colleague" not in set(log.table[0].value[t("history.key")])
+        assert t("entity.account") not in [o for s in log.selectbox for o in s.options]
+    admin = app("history", actor=ADMIN).table[0].value
+    row = admin[admin[t("history.key")] == "new.colleague"].iloc[0]
+    assert "roll: redigerare" in row[t("history.after")] and "nytt lösenord: ja" in row[t("history.after")]
+    assert "editor" not in row[t("history.after")] and "True" not in row[t("history.after")]
+    english = app("history", actor=ADMIN, lang="en").table[0].value
+    assert "role: editor" in english[english["Item"] == "new.colleague"].iloc[0]["After"]
+
+
+def test_a_status_saved_from_the_activity_reaches_the_area_row(app, engine):
+    """Done is counted as done in the area's row right away."""
+    at = app("overview", actor=EDITOR, activity="C1")
+    next(s for s in at.selectbox if s.label == "Ny status").set_value("done")
+    next(b for b in at.button if b.label == "Spara status").click().run()
+    assert activities.activity_detail(engine, "C1")["status"] == "done"
+    assert "1 klara" in texts(at)
