@@ -50,6 +50,7 @@ def measure_text(card: overview.AreaStatus) -> str:
         visits = card.measure["visits"]
         text = t("overview.card.visits", n=sum(visits.values())) + (
             " (" + " · ".join(f"{year}: **{n}**" for year, n in visits.items()) + ")" if visits else "")
+        text += f"  \n:gray[{t('labels.goal_c_short')}]"  # a reading beyond the plan's words says so
         if staff := cached_query(indicators.staff_mobility)():  # C's staff mobility out/in, latest year
             year, (out, inc) = list(staff.items())[-1]
             text += "  \n" + t("indicators.staff_card") + f" {year}: {out}/{inc}"
@@ -107,7 +108,7 @@ with st.container(key="area-status"):
     with st.expander(t("overview.goals"), icon=":material/flag:"):
         st.markdown("\n".join(f"- **{a.code} · {area_names[a.code]}:** {getattr(a, f'goal_{lang}')}"
                               for a in summaries))
-        st.caption(t("overview.not_decided_note"))
+        st.caption(t("overview.not_decided_note") + " " + t("labels.goal_c"))
 
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
