@@ -1,7 +1,16 @@
-"""Router only: every page sets itself up through mobility.ui.shell.page()."""
+"""Router only: every page sets itself up through mobility.ui.shell.page().
+
+Streamlit runs this file for every page view (``__name__ == "__main__"``). ``streamlit run app.py`` also imports it
+once as a module to find ``app``: Streamlit's own server plus the one route that sets the login cookie.
+"""
 
 import streamlit as st
 
-from mobility.ui.shell import st_pages
+if __name__ == "__main__":
+    from mobility.ui.shell import st_pages
 
-st.navigation(st_pages(), position="hidden").run()
+    st.navigation(st_pages(), position="hidden").run()
+else:
+    from mobility.ui.cookies import ROUTES
+
+    app = st.App(__file__, routes=ROUTES)

@@ -103,7 +103,8 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
                 y=spans["code"], base=[s.isoformat() for s in spans["start_month"]],
                 x=[(e - s).days * 86_400_000 for s, e in zip(spans["start_month"], ends, strict=True)],
                 orientation="h", name=label.capitalize(), legendgroup=name,
-                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.35},
+                marker={"color": colour,
+                        "pattern": {"shape": pattern, "bgcolor": colour, "fgcolor": "white", "solidity": 0.3},
                         "line": {"color": colour, "width": 1},
                         "opacity": [1 if d else 0.45 for d in spans["decided"]]},
                 text=span_words, textposition="outside", cliponaxis=False,
@@ -139,8 +140,10 @@ def timeline(activities: pd.DataFrame, *, lang: str, today: date, area_names: di
     codes = list(dated["code"])
     fig.update_layout(
         title=t("chart.timeline.title", lang), barmode="overlay", height=max(420, 26 * len(dated) + 190),
-        xaxis={"type": "date", "range": [lo.isoformat(), hi.isoformat()], "title": t("chart.timeline.x", lang),
-               "tickmode": "array", "tickvals": tick_values, "ticktext": tick_labels},
+        # Half a year of room on the right for the status words beside the last bars
+        xaxis={"type": "date", "range": [lo.isoformat(), date(hi.year, 7, 1).isoformat()],
+               "title": t("chart.timeline.x", lang), "tickmode": "array", "tickvals": tick_values,
+               "ticktext": tick_labels},
         # Every row labelled, also in an image export: one tick per activity, its code and a few words
         yaxis={"title": t("chart.timeline.y", lang), "type": "category", "categoryorder": "array",
                "categoryarray": codes, "tickmode": "array", "tickvals": codes,

@@ -16,9 +16,9 @@ from mobility import budget
 from mobility.activities import activity_links, activity_table
 from mobility.auth import save_account
 from mobility.checklists import checklists_json
-from mobility.db import database_url, make_engine
+from mobility.db import DatabaseURLError, database_url, make_engine
 from mobility.examples import remove_example_data
-from mobility.i18n import DEFAULT_LANG, LANGS, local_today
+from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
 from mobility.plan import init_database, split_goals
 from mobility.service import SYSTEM, Actor, ValidationError
 
@@ -140,6 +140,18 @@ def cmd_import_counts(engine, args) -> int:
     return 0
 
 
+def _num(value, decimals: int = 1) -> str:
+    """A figure for the terminal: ``–`` where there is none, whole numbers without a decimal point."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.{decimals}f}"
+
+
+def _word(prefix: str, code: str) -> str:
+    """The English word for a status or category code (the CLI speaks English), never the raw key."""
+    return t(f"{prefix}.{code}", "en").lower()
+
+
 def cmd_import_mobilities(engine, args) -> int:
     """A list of mobilities (one row each) → counts; the rows are read in memory and only the counts are saved."""
     from mobility import record_import as ri
@@ -174,14 +186,19 @@ def cmd_targets(engine, args) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"Year {report['year']} ({'academic' if args.academic else 'calendar'} year)")
+        kind = "academic" if args.academic else "calendar"
+        if report["year"] is None:
+            print(f"No data: {t('targets.no_data', 'en')} ({kind} years)")
+            return 0
+        print(f"Year {report['year']} ({kind} year)")
         for r in report["targets"]:
-            print(f"{r['code']}: {r['value']} vs target {r['target']} ({r['target_year']}; baseline {r['baseline']} "
-                  f"in {r['baseline_year']}), progress {r['progress_pct']} % of {r['expected_pct']} % expected: "
-                  f"{r['status']}")
+            print(f"{r['code']}: {_num(r['value'])} vs target {_num(r['target'])} ({r['target_year']}; baseline "
+                  f"{_num(r['baseline'])} in {r['baseline_year']}), progress {_num(r['progress_pct'])} % of "
+                  f"{_num(r['expected_pct'])} % expected: {_word('targets.status', r['status'])}")
         b = report["balance"]
-        print(f"Balance: {b['outgoing']} out / {b['incoming']} in = {b['ratio']}")
-        print("Mix of incoming students: " + ", ".join(f"{k} {v}" for k, v in report["composition"].items()))
+        print(f"Balance: {b['outgoing']} out / {b['incoming']} in = {_num(b['ratio'], 2)}")
+        print("Mix of incoming students: " + ", ".join(f"{_word('targets.mix', k)} {v}"
+                                                      for k, v in report["composition"].items()))
     return 0
 
 
@@ -219,7 +236,7 @@ def cmd_budget(engine, args) -> int:
     print(f"  {'total':<27}{kr(total['allocated'])} {kr(total['spent'])} {kr(total['remaining'])}")
     for r in report["activities"]:
         if r["flags"]:
-            print(f"  {r['code']:<5} {', '.join(r['flags'])}")
+            print(f"  {r['code']:<5} {', '.join(_word('budget.flag', f) for f in r['flags'])}")
     return 0
 
 
@@ -230,6 +247,24 @@ def cmd_import_spend(engine, args) -> int:
     print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "
           f"skipped {len(result.skipped)} already in the ledger"
           + (f": {', '.join(r.reference for r in result.skipped)}" if result.skipped else ""))
+    return 0
+
+
+# Backups ---------------------------------------------------------------------------------------------------------
+def cmd_backup(engine, args) -> int:
+    from mobility.backup import backup
+
+    summary = backup(engine, args.file)
+    print(f"{args.file}: {sum(s.rows for s in summary.values())} rows from {len(summary)} tables")
+    return 0
+
+
+def cmd_restore(engine, args) -> int:
+    from mobility.backup import restore
+
+    summary = restore(engine, args.file)
+    print(f"Restored {sum(s.rows for s in summary.values())} rows into {len(summary)} tables of "
+          f"{_safe_url(database_url())}; every table matches its checksum")
     return 0
 
 
@@ -273,9 +308,12 @@ def cmd_meetings(engine, args) -> int:
 
 def _safe_url(url: str) -> str:
     """Never print a password that sits in DATABASE_URL."""
-    from sqlalchemy.engine import make_url
+    from mobility.db import parse_database_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return parse_database_url(url).render_as_string(hide_password=True)
+    except DatabaseURLError:
+        return "(DATABASE_URL)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -354,6 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_import_spend)
 
 
+    # Backups
+    p = sub.add_parser("backup", help="write a consistent snapshot of every table to FILE (JSON lines; .gz compresses)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_backup)
+    p = sub.add_parser("restore", help="load a backup into a new, empty database (refuses one with data)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_restore, init=False)  # no seeding first: the database must stay empty for the restore
+
     # Deliverables, communication (goal E) and meetings
     p = sub.add_parser("deliverables", help="the documents the plan asks for: state, approval, link, file")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -369,17 +415,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes (the README's table says the same)
+EXIT_OK, EXIT_DATABASE, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one subcommand; a user's mistake is one line on stderr and a documented exit code, never a traceback."""
+    args = build_parser().parse_args(argv)  # a bad argument: usage + message, exit 2 (argparse)
     try:
         engine = make_engine()
-        init_database(engine)
-        return args.run(engine, args)
+        if getattr(args, "init", True):
+            init_database(engine)
+        code = args.run(engine, args)
+        sys.stdout.flush()  # a reader that went away shows here, inside the try
+        return code
+    except DatabaseURLError as exc:
+        return _fail(str(exc), EXIT_DATABASE)
     except ValidationError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
     except SQLAlchemyError as exc:
-        print(f"error: cannot use the database {_safe_url(database_url())}: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return _fail(f"cannot use the database {_safe_url(database_url())}: {exc.__class__.__name__}: "
+                     f"{str(exc).splitlines()[0]}", EXIT_DATABASE)
+    except BrokenPipeError:
+        # `python -m mobility budget | head`: the reader has what it wanted. Point stdout at /dev/null so Python's
+        # own flush at exit does not complain, and exit like other Unix tools killed by SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
+    except OSError as exc:
+        return _fail(describe_os_error(exc), EXIT_INPUT)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system refusal in words a user can act on: which path, and what is wrong with it."""
+    path = Path(exc.filename) if exc.filename else None
+    if path is None:
+        return exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError) and not path.parent.exists():
+        return f"{path}: the folder {path.parent} does not exist"
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file"
+    if isinstance(exc, FileExistsError | NotADirectoryError) and path.is_file():
+        return f"{path} is a file; a folder is needed here"
+    if isinstance(exc, NotADirectoryError):
+        return f"{path}: a part of this path is a file, not a folder"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} is a folder; give a file name"
+    if isinstance(exc, PermissionError):
+        return f"{path}: permission denied"
+    return f"{path}: {exc.strerror or exc}"

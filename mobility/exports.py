@@ -255,6 +255,12 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
             neutralised(df).to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes = "A2"
+            # Numbers stay numbers, shown with thousands separators in the reader's Excel locale
+            for position, column in enumerate(df.columns, start=1):
+                if pd.api.types.is_numeric_dtype(df[column]) and not pd.api.types.is_bool_dtype(df[column]):
+                    number_format = "#,##0" if pd.api.types.is_integer_dtype(df[column]) else "#,##0.00"
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                        cell.number_format = number_format
             for column in sheet.columns:
                 width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)

@@ -239,6 +239,16 @@ class Spend(SQLModel, table=True):
     entered_at: datetime
 
 
+# Sessions: a login that survives a reload (signed cookie → this row); logout revokes every row of the account
+class LoginSession(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the cookie's random id, never the id itself
+    username: str = Field(index=True, max_length=120)
+    role: str = Field(max_length=20)
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
 # Record-level import: mapping profiles editors saved in the page (the shipped ones are data/profiles/*.yaml)
 class ImportProfile(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

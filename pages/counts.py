@@ -49,9 +49,12 @@ with grid_tab:
                          format_func=lambda v: t(f"counts.term.{v}"))
     group = url_selectbox(t("counts.group"), counts.GROUPS, key="c_group", lang=lang, default="student", container=c3,
                           format_func=lambda v: t(f"counts.group.{v}"))
-    level = url_selectbox(t("counts.level"), counts.LEVELS, key="c_level", lang=lang, default="", container=c4,
-                          format_func=lambda v: t(f"counts.level.{v}"))
-    faculty = url_selectbox(t("counts.faculty"), counts.FACULTIES, key="c_faculty", lang=lang, default="",
+    # Open on the breakdown that holds this term's counts, not on an empty one
+    held = cached_query(counts.period_breakdowns)(year=year, term=term, group=group)
+    fullest = max(held, key=held.get) if held else ("", "")
+    level = url_selectbox(t("counts.level"), counts.LEVELS, key="c_level", lang=lang, default=fullest[0],
+                          container=c4, format_func=lambda v: t(f"counts.level.{v}"))
+    faculty = url_selectbox(t("counts.faculty"), counts.FACULTIES, key="c_faculty", lang=lang, default=fullest[1],
                             container=c5, format_func=lambda v: t(f"counts.faculty.{v}"))
     period = (year, term, group, level, faculty)
     stored = cached_query(counts.period_counts)(year=year, term=term, group=group, level=level, faculty=faculty)

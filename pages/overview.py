@@ -146,7 +146,7 @@ def notes(row) -> str:
 st.caption(t("overview.shown", n=len(shown), total=len(table)) + " · " + t("overview.detail.edit_hint"))
 rows = pd.DataFrame({
     t("overview.col.code"): shown["code"],
-    t("overview.col.title"): shown[f"title_{lang}"],
+    t("overview.col.short"): [short_titles[c].removeprefix(c).strip() for c in shown["code"]],
     t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
     t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
     t("overview.col.responsible"): [overview.in_language(r, c, "responsible", texts, lang)
@@ -156,6 +156,7 @@ rows = pd.DataFrame({
     t("overview.col.end_shown"): [overview.date_label(x, m, lang)
                                   for x, m in zip(shown["end_text"], shown["end_month"], strict=True)],
     t("overview.col.budget"): pd.array(shown["budget_sek"].tolist(), dtype="Int64"),
+    t("overview.col.full_title"): shown[f"title_{lang}"],
 })
 
 
@@ -167,12 +168,13 @@ def open_activity(codes: list[str]) -> None:
 
 
 st.dataframe(
-    rows, hide_index=True, width="stretch", height="content", row_height=58, alt=t("overview.table"),
+    rows, hide_index=True, width="stretch", height="content", alt=t("overview.table"),
     placeholder="–", key="activity-table", on_select=partial(open_activity, list(shown["code"])),
     selection_mode="single-row",
-    # Whole titles (wrapped over two lines), status and notes next to them: what a reader scans for is on screen
-    column_config={t("overview.col.code"): st.column_config.TextColumn(width=50, pinned=True),
-                   t("overview.col.title"): st.column_config.TextColumn(width=430),
+    # A short name readable at a glance beside the code (the plan's whole title last and in the detail below)
+    column_config={t("overview.col.code"): st.column_config.TextColumn(width=50),
+                   t("overview.col.short"): st.column_config.TextColumn(width=210),
+                   t("overview.col.full_title"): st.column_config.TextColumn(width=700),
                    t("overview.col.flags"): st.column_config.TextColumn(width=150),
                    t("overview.col.responsible"): st.column_config.TextColumn(width=170),
                    t("overview.col.budget"): kr_column(t("overview.col.budget"), lang)},

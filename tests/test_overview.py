@@ -137,3 +137,36 @@ def test_a_status_saved_from_the_activity_reaches_the_area_row(app, engine):
     next(b for b in at.button if b.label == "Spara status").click().run()
     assert activities.activity_detail(engine, "C1")["status"] == "done"
     assert "1 klara" in texts(at)
+
+
+def test_xlsx_exports_hold_numbers_with_a_number_format():
+    """A kronor column arrives in Excel as numbers (summable), formatted with thousands separators."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from mobility.exports import to_xlsx
+
+    frame = pd.DataFrame({"Kod": ["A1", "A4"], "Förbrukat (kr)": pd.array([85_250, -450], dtype="Int64"),
+                          "Belopp (kr)": [45_049.5, 12.25]})
+    sheet = load_workbook(io.BytesIO(to_xlsx({"t": frame}))).active
+    assert [sheet["B2"].value, sheet["B3"].value, sheet["C2"].value] == [85_250, -450, 45_049.5]
+    assert (sheet["B2"].number_format, sheet["C2"].number_format) == ("#,##0", "#,##0.00")
+
+
+def test_short_titles_keep_their_commas():
+    """'Checklist, outgoing teachers' stays whole (a YAML flow mapping would split it at the comma)."""
+    assert short_title("B3", plan_texts(), "en") == "B3 Checklist, outgoing teachers"
+
+
+def test_the_counts_grid_opens_on_the_breakdown_that_holds_the_terms_counts(app, engine):
+    """Not on an empty "all levels · all faculties" breakdown while the term's counts sit in another."""
+    from mobility import counts
+
+    at = app("counts", actor=EDITOR)
+    year = next(s for s in at.selectbox if s.label == t("counts.year")).value
+    held = counts.period_breakdowns(engine, year=year, term="VT", group="student")
+    level, faculty = max(held, key=held.get)
+    assert next(s for s in at.selectbox if s.label == t("counts.level")).value == level
+    assert next(s for s in at.selectbox if s.label == t("counts.faculty")).value == faculty
+    assert not at.data_editor[0].value[["in", "out"]].isna().all().all(), "the grid shows the term's counts"

@@ -13,6 +13,7 @@ import streamlit as st
 from mobility import auth
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
 from mobility.service import VIEWER, Actor
+from mobility.ui import cookies
 from mobility.ui.data import after_write, current_version, engine
 from mobility.ui.widgets import url_segmented
 
@@ -24,6 +25,8 @@ class PageSpec:
     icon: str
     role: str = "viewer"  # who may open it at all
 
+
+ICON = Path(__file__).with_name("icon.png")  # the tab icon, served by the app itself (works offline)
 
 # The app's pages in menu order. A domain adds its page here.
 PAGES = [
@@ -57,13 +60,14 @@ class PageContext:
 
 def st_pages() -> list:
     """For app.py's router."""
-    return [st.Page(p.path, title=t(f"page.{p.key}"), icon=p.icon, url_path=p.key, default=n == 0)
+    # No icon here: a page's material icon would become the tab icon, which the browser fetches from a font host.
+    return [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key, default=n == 0)
             for n, p in enumerate(PAGES)]
 
 
 def page(key: str) -> PageContext:
     spec = next(p for p in PAGES if p.key == key)
-    st.set_page_config(layout="wide", page_icon=":material/travel_explore:", initial_sidebar_state="expanded")
+    st.set_page_config(layout="wide", page_icon=str(ICON), initial_sidebar_state="expanded")
     current_version()
     with st.sidebar:
         masthead = st.container()
@@ -190,15 +194,15 @@ def _current_actor() -> Actor:
             return VIEWER
         email = st.user.get("email")
         return Actor(email or "?", auth.role_for_email(email, _secrets_section("roles")))
-    saved = st.session_state.get("actor")
-    return Actor(*saved) if saved else VIEWER
+    return cookies.current_actor(local_accounts)  # this tab's login, or the session cookie after a reload
 
 
 def _login_box(actor: Actor, lang: str) -> None:
+    cookies.hand_over()
     if actor.role != "viewer" or (sso_configured() and st.user.is_logged_in):
         st.caption(t("auth.signed_in_as", lang, name=actor.name, role=t(f"role.{actor.role}", lang)))
         if st.button(t("auth.logout", lang), icon=":material/logout:"):
-            st.session_state.pop("actor", None)
+            cookies.forget(actor)  # every session of the account ends, in every tab and process
             if sso_configured():
                 st.logout()
             st.rerun()
@@ -224,6 +228,7 @@ def _login_box(actor: Actor, lang: str) -> None:
                 st.error(t("auth.failed", lang))
                 return
             st.session_state["actor"] = (signed_in.name, signed_in.role)
+            cookies.remember(signed_in)  # survives a reload: the next run hands the browser its cookie
             st.rerun()
 
 

@@ -16,6 +16,7 @@ from mobility.auth import set_account
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 EDITOR, EDITOR_PASSWORD = "io.editor", "correct-horse-battery"
+SERVERS: dict[str, Path] = {}  # base URL -> the server's folder (its secrets.toml, database and log)
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +50,7 @@ def _run_server(tmp: Path):
         cwd=ROOT, env=env, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = tmp
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -105,6 +107,22 @@ def wait_for_app_run(page, timeout: int = 30_000) -> None:
         state="attached", timeout=timeout)
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout)
+
+
+def wait_for_charts_drawn(page, timeout: int = 30_000) -> None:
+    """Until every plotly chart on the page is drawn and its size held still for two animation frames."""
+    page.wait_for_function(
+        """() => new Promise(resolve => {
+            const sizes = () => [...document.querySelectorAll('.js-plotly-plot')]
+                .map(e => e._fullLayout && e.querySelector('.main-svg') ? `${e.offsetWidth}x${e.offsetHeight}` : null);
+            const before = sizes();
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+                const after = sizes();
+                resolve(after.length > 0 && !after.includes(null) && after.join() === before.join());
+            }));
+        })""",
+        timeout=timeout,
+    )
 
 
 def open_page(page, url: str) -> None:

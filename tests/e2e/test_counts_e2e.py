@@ -43,12 +43,12 @@ def test_an_editor_enters_a_count_and_the_target_chart_changes(server, page):
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # first body row (Erasmus+), programme column
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")  # the "Utresande" column
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")  # open the cell editor; it needs a moment before it takes keys
-    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")  # open the cell editor, then wait for it to hold the focus before typing
+    editor = page.locator("input.gdg-input")
+    expect(editor).to_be_focused()
     page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("18", delay=50)  # was 8 in the example data
-    page.wait_for_timeout(300)
+    page.keyboard.type("18")  # was 8 in the example data
+    expect(editor).to_have_value("18")
     page.keyboard.press("Enter")
     wait_for_app_run(page)
     expect(page.get_by_text("Ändringar att spara (1)")).to_be_visible()

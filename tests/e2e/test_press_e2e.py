@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, open_page
+from tests.e2e.conftest import assert_no_exception, open_page, wait_for_charts_drawn
 
 
 def _boxes(locator):
@@ -22,7 +22,7 @@ def test_presentation_mode_fits_1920_by_1080_without_scrolling_or_overlaps(serve
     open_page(page, f"{server}/press?present=1")
     assert_no_exception(page)
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(3)
-    page.wait_for_timeout(1000)  # charts finish their layout
+    wait_for_charts_drawn(page)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
     main = page.get_by_test_id("stMain")
     scroll, client = main.evaluate("m => [m.scrollHeight, m.clientHeight]")
