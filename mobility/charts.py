@@ -49,8 +49,8 @@ def plotly_config(filename: str) -> dict:
 
 def mark_example(fig: go.Figure, lang: str) -> go.Figure:
     """Stamp "Exempeldata" on the image itself, so a screenshot or export cannot pass for real figures."""
-    fig.add_annotation(text=t("example.badge", lang).upper(), xref="paper", yref="paper", x=0.5, y=0.5,
-                       showarrow=False, font={"size": 56, "color": "rgba(224,123,0,0.22)"}, textangle=-20)
+    fig.add_annotation(text=t("example.badge", lang).upper(), name="example-stamp", xref="paper", yref="paper",
+                       x=0.5, y=0.5, showarrow=False, font={"size": 56, "color": "rgba(224,123,0,0.22)"}, textangle=-20)
     return fig
 
 

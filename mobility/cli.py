@@ -92,14 +92,15 @@ def _positive(kind):
 
 
 def cmd_export_charts(engine, args) -> int:
+    """Every registered chart on one print canvas, and the caption file, as the page's ZIP holds them."""
     from mobility import exports
 
+    files = exports.chart_files(engine, lang=args.lang, today=args.as_of or local_today(), formats=(args.format,),
+                                size=args.size)
     args.outdir.mkdir(parents=True, exist_ok=True)
-    for key in exports.CHARTS:
-        path = args.outdir / exports.chart_file_name(key, lang=args.lang, fmt=args.format)
-        path.write_bytes(exports.chart_image(engine, key, lang=args.lang, today=local_today(), fmt=args.format,
-                                             width=args.width, height=args.height, scale=args.scale))
-        print(path)
+    for name, content in files.items():
+        (args.outdir / name).write_bytes(content)
+        print(args.outdir / name)
     return 0
 
 
@@ -355,13 +356,16 @@ def build_parser() -> argparse.ArgumentParser:
     _actor_options(p)
     p.set_defaults(run=cmd_remove_example)
     # Exports and the follow-up report
-    p = sub.add_parser("export-charts", help="write every registered chart as an image file")
+    from mobility.print_layout import DEFAULT_SIZE, SIZES
+
+    p = sub.add_parser("export-charts", help="write every registered chart as an image file, with a caption file")
     p.add_argument("outdir", type=Path)
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--format", choices=["png", "svg"], default="png")
-    p.add_argument("--width", type=_positive(int), default=None, help="in CSS pixels (default 1200)")
-    p.add_argument("--height", type=_positive(int), default=None, help="in CSS pixels (default: the chart's own)")
-    p.add_argument("--scale", type=_positive(float), default=2, help="PNG pixels per CSS pixel (default %(default)s)")
+    p.add_argument("--size", choices=list(SIZES), default=DEFAULT_SIZE,
+                   help="print canvas in pixels (columns: 85 or 175 mm at 300 dpi); default %(default)s")
+    p.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="the date the images describe (default today)")
     p.set_defaults(run=cmd_export_charts)
     p = sub.add_parser("export", help="write every table (activities, audit, …) to one XLSX file, a sheet each")
     p.add_argument("file", type=Path)

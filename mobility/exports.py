@@ -5,7 +5,9 @@ Both are registries: a domain adds one ``ChartSpec`` to ``CHARTS`` or one loader
 """
 
 import io
+import re
 import threading
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -20,66 +22,122 @@ from sqlalchemy import Engine
 from mobility import budget, targets
 from mobility.activities import activity_table, area_summaries
 from mobility.audit import audit_entries
-from mobility.charts import mark_example, timeline
+from mobility.charts import timeline
 from mobility.charts_budget import burn_chart
-from mobility.charts_targets import balance_chart, mix_chart, target_chart
+from mobility.charts_targets import balance_chart, mix_chart, national_comparison_chart, target_chart
 from mobility.checklists import checklists_json
 from mobility.counts import counts_frame
 from mobility.examples import example_counts
-from mobility.i18n import local_time, local_today, t
+from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_sek, local_time, local_today, t
+from mobility.print_layout import DEFAULT_SIZE, PrintSize, plain, print_figure
 
 # Chart images ---------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart as it leaves the app: the figure and what its caption says about it."""
+
+    figure: go.Figure
+    alt: str  # one sentence for readers who cannot see the image
+    definition: str  # what is counted
+    examples: bool  # example data contributes
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     stems: dict[str, str]  # file name without extension, per language: {"sv": "tidsplan-…", "en": "timeline-…"}
-    build: Callable[[Engine, str, date], go.Figure]  # (engine, lang, today) -> figure
+    make: Callable[[Engine, str, date], Chart]  # (engine, lang, as_of) -> chart
+    source_key: str = "print.source.io"  # the source line's organisation, a string key
 
     def file_stem(self, lang: str) -> str:
         return self.stems.get(lang) or self.stems["sv"]
 
+    def build(self, engine: Engine, lang: str, today: date) -> go.Figure:
+        return self.make(engine, lang, today).figure
 
-def _timeline(engine: Engine, lang: str, today: date) -> go.Figure:
+
+def _timeline(engine: Engine, lang: str, today: date) -> Chart:
     area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
     from mobility.overview import plan_texts, short_title
 
     table = activity_table(engine, today)
     texts = plan_texts()
-    return timeline(table, lang=lang, today=today, area_names=area_names,
-                    short_titles={c: short_title(c, texts, lang) for c in table["code"]})
+    dated = table[table["start_month"].notna()]
+    first = int(dated["start_month"].min().year) if len(dated) else today.year
+    last = max([e.year for e in dated["end_month"].dropna()] + [s.year for s in dated["start_month"]],
+               default=today.year)
+    alt = t("print.alt.timeline", lang, n=len(dated), first=first, last=last,
+            done=int((table["status"] == "done").sum()), late=int(table["overdue"].sum()), date=fmt_date(today, lang))
+    figure = timeline(table, lang=lang, today=today, area_names=area_names,
+                      short_titles={c: short_title(c, texts, lang) for c in table["code"]})
+    return Chart(figure, alt, t("print.definition.timeline", lang), False)
 
 
-def _target(code: str) -> Callable[[Engine, str, date], go.Figure]:
-    def build(engine: Engine, lang: str, today: date) -> go.Figure:
+def _target(code: str) -> Callable[[Engine, str, date], Chart]:
+    def make(engine: Engine, lang: str, today: date) -> Chart:
         cube = targets.count_cube(engine)
         row = next(r for r in targets.report_from_cube(cube)["targets"] if r["code"] == code)
         goal = targets.goal(code)
         figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
-        return mark_example(figure, lang) if cube["examples"].any() else figure
+        alt = t("print.alt.target", lang, name=goal.name[lang], year=row["target_year"],
+                value=fmt_int(row["value"], lang), latest=report_year(cube), target=fmt_int(row["target"], lang),
+                baseline=fmt_int(row["baseline"], lang),
+                baseline_year=row["baseline_year"], status=t(f"targets.status.{row['status']}", lang).lower())
+        return Chart(figure, alt, goal.definition[lang], bool(cube["examples"].any()))
 
-    return build
+    return make
 
 
-def _balance(engine: Engine, lang: str, today: date) -> go.Figure:
+def report_year(cube: pd.DataFrame) -> str:
+    return str(int(cube["year"].max())) if len(cube) else "–"
+
+
+def _balance(engine: Engine, lang: str, today: date) -> Chart:
     cube = targets.count_cube(engine)
-    figure = balance_chart(targets.balance_from_cube(cube), lang=lang,
-                           goal_ratio=targets.plan_goals()["balance"]["goal_ratio"])
-    return mark_example(figure, lang) if cube["examples"].any() else figure
+    spec = targets.plan_goals()["balance"]
+    frame = targets.balance_from_cube(cube)
+    latest = frame.iloc[-1] if len(frame) else None
+    alt = t("print.alt.balance", lang, year=report_year(cube),
+            ratio=fmt_number(None if latest is None else latest["ratio"], lang, 2),
+            outgoing=fmt_int(None if latest is None else latest["outgoing"], lang),
+            incoming=fmt_int(None if latest is None else latest["incoming"], lang),
+            goal=fmt_number(spec["goal_ratio"], lang, 1))
+    return Chart(balance_chart(frame, lang=lang, goal_ratio=spec["goal_ratio"]), alt, spec["definition"][lang],
+                 bool(cube["examples"].any()))
 
 
-def _mix(engine: Engine, lang: str, today: date) -> go.Figure:
+def _mix(engine: Engine, lang: str, today: date) -> Chart:
     cube = targets.count_cube(engine)
-    figure = mix_chart(targets.composition_from_cube(cube), lang=lang)
-    return mark_example(figure, lang) if cube["examples"].any() else figure
+    frame = targets.composition_from_cube(cube)
+    parts = targets.report_from_cube(cube)["composition"]
+    alt = t("print.alt.mix", lang, year=report_year(cube), parts=", ".join(
+        f"{t(f'targets.mix.{p}', lang).lower()} {fmt_int(n, lang)}" for p, n in parts.items()))
+    return Chart(mix_chart(frame, lang=lang), alt, targets.plan_goals()["composition"]["definition"][lang],
+                 bool(cube["examples"].any()))
 
 
-def _budget_burn(engine: Engine, lang: str, today: date) -> go.Figure:
+def _national(engine: Engine, lang: str, today: date) -> Chart:
+    cube = targets.count_cube(engine, academic=True)
+    comparison = targets.national_comparison(cube)
+    years = sorted(set(comparison["year"])) if len(comparison) else []
+    span = f"{targets.year_label(years[0], True)}–{targets.year_label(years[-1], True)}" if years else "–"
+    sources = ", ".join(f"{y}: {u}" for y, u in targets.national_sources())
+    return Chart(national_comparison_chart(comparison, lang=lang), t("print.alt.national", lang, years=span),
+                 t("targets.national.caption", lang, sources=sources), bool(cube["examples"].any()))
+
+
+def _budget_burn(engine: Engine, lang: str, today: date) -> Chart:
     total = budget.budget_report(engine, as_of=today)["total"]
-    figure = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
-                        lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
-                        allocated_ore=round(total["allocated"] * 100))
-    return mark_example(figure, lang) if "spend" in example_counts(engine) else figure
+    spend, planned = budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today)
+    allocated = round(total["allocated"] * 100)
+    figure = burn_chart(spend, planned, lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
+                        allocated_ore=allocated)
+    planned_now = planned.loc[planned["date"] <= today, "planned_sek"]
+    alt = t("chart.burn.alt", lang, spent=fmt_sek(total["spent"], lang),
+            planned=fmt_sek(planned_now.iloc[-1] if len(planned_now) else 0, lang), date=fmt_date(today, lang),
+            allocated=fmt_sek(total["allocated"], lang))
+    return Chart(figure, alt, t("print.definition.budget_burn", lang), "spend" in example_counts(engine))
 
 
 CHARTS: dict[str, ChartSpec] = {
@@ -89,6 +147,8 @@ CHARTS: dict[str, ChartSpec] = {
                           _target("B")),
     "balance": ChartSpec({"sv": "balans-in-och-utresande", "en": "balance-incoming-outgoing"}, _balance),
     "mix": ChartSpec({"sv": "sammansattning-internationella-studenter", "en": "mix-international-students"}, _mix),
+    "national": ChartSpec({"sv": "miun-och-sverige", "en": "miun-and-sweden"}, _national,
+                          source_key="print.source.national"),
     "budget_burn": ChartSpec({"sv": "budgetforbrukning", "en": "budget-burn"}, _budget_burn),
 }
 
@@ -126,27 +186,81 @@ def figure_image(fig: go.Figure, *, fmt: str = "png", width: int | None = None, 
             return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
 
 
-def chart_image(engine: Engine, key: str, *, lang: str, today: date, fmt: str = "png", width: int | None = None,
-                height: int | None = None, scale: float = DEFAULT_SCALE) -> bytes:
-    """One registered chart, built from the database as it is now."""
-    return figure_image(CHARTS[key].build(engine, lang, today), fmt=fmt, width=width, height=height, scale=scale)
+def print_image(fig: go.Figure, *, lang: str, as_of: date, examples: bool, size: str | PrintSize = DEFAULT_SIZE,
+                fmt: str = "png", source_key: str = "print.source.io") -> bytes:
+    """``fig`` on the print canvas ``size`` (see ``print_layout.SIZES``): the one way every chart image is made."""
+    canvas = print_figure(fig, size=size, lang=lang, as_of=as_of, examples=examples, source_key=source_key)
+    return figure_image(canvas.figure, fmt=fmt, width=canvas.width, height=canvas.height, scale=canvas.scale)
 
 
-def chart_file_name(key: str, *, lang: str, fmt: str) -> str:
-    return f"{CHARTS[key].file_stem(lang)}.{fmt}"
+def chart_image(engine: Engine, key: str, *, lang: str, today: date, fmt: str = "png",
+                size: str = DEFAULT_SIZE) -> bytes:
+    """One registered chart, built from the database as of ``today``, on the print canvas ``size``."""
+    spec = CHARTS[key]
+    chart = spec.make(engine, lang, today)
+    return print_image(chart.figure, lang=lang, as_of=today, examples=chart.examples, size=size, fmt=fmt,
+                       source_key=spec.source_key)
 
 
-def charts_zip(engine: Engine, *, lang: str, today: date, formats=("png", "svg"), width: int | None = None,
-               height: int | None = None, scale: float = DEFAULT_SCALE) -> bytes:
-    """Every registered chart in every format, one file each, in a ZIP."""
+def image_file_name(stem: str, *, lang: str, as_of: date, size: str, fmt: str, variant: str = "") -> str:
+    """One pattern per language: ``<chart>[-<variant>]-<as-of date>-<size>.<format>``, lower-case ASCII."""
+    parts = [stem, variant, as_of.isoformat(), t(f"print.size_file.{size}", lang)]
+    return slug("-".join(p for p in parts if p)) + f".{fmt}"
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def chart_file_name(key: str, *, lang: str, fmt: str, as_of: date, size: str = DEFAULT_SIZE) -> str:
+    return image_file_name(CHARTS[key].file_stem(lang), lang=lang, as_of=as_of, size=size, fmt=fmt)
+
+
+def caption_file_name(lang: str, *, as_of: date, size: str) -> str:
+    return image_file_name(t("print.captions_stem", lang), lang=lang, as_of=as_of, size=size, fmt="txt")
+
+
+def caption(chart: Chart, files: list[str], *, lang: str, as_of: date, source_key: str = "print.source.io") -> str:
+    """One image's caption, ready to print: title, alt text, source, definition and date, in ``lang``."""
+    lines = [", ".join(files),
+             f"{t('print.caption.title', lang)}: {plain(chart.figure.layout.title.text)}",
+             f"{t('print.caption.alt', lang)}: {chart.alt}",
+             f"{t('print.caption.source', lang)}: {t(source_key, lang)}",
+             f"{t('print.caption.definition', lang)}: {' '.join(chart.definition.split())}",
+             f"{t('print.caption.date', lang)}: {t('common.data_date', lang, date=fmt_date(as_of, lang))}"]
+    if chart.examples:
+        lines.append(t("print.caption.example", lang))
+    return "\n".join(lines) + "\n"
+
+
+def chart_files(engine: Engine, *, lang: str, today: date, formats=("png", "svg"),
+                size: str = DEFAULT_SIZE) -> dict[str, bytes]:
+    """Every registered chart in every format, plus one caption file: {file name: content}."""
+    files: dict[str, bytes] = {}
+    captions = []
+    for key, spec in CHARTS.items():
+        chart = spec.make(engine, lang, today)
+        names = [chart_file_name(key, lang=lang, fmt=fmt, as_of=today, size=size) for fmt in formats]
+        for name, fmt in zip(names, formats, strict=True):
+            files[name] = print_image(chart.figure, lang=lang, as_of=today, examples=chart.examples, size=size,
+                                      fmt=fmt, source_key=spec.source_key)
+        captions.append(caption(chart, names, lang=lang, as_of=today, source_key=spec.source_key))
+    files[caption_file_name(lang, as_of=today, size=size)] = "\n".join(captions).encode("utf-8")
+    return files
+
+
+def charts_zip(engine: Engine, *, lang: str, today: date, formats=("png", "svg"), size: str = DEFAULT_SIZE) -> bytes:
+    """Every registered chart in every format, one file each, and the caption file, in a ZIP."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for key, spec in CHARTS.items():
-            fig = spec.build(engine, lang, today)
-            for fmt in formats:
-                archive.writestr(chart_file_name(key, lang=lang, fmt=fmt),
-                                 figure_image(fig, fmt=fmt, width=width, height=height, scale=scale))
+        for name, content in chart_files(engine, lang=lang, today=today, formats=formats, size=size).items():
+            archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def zip_file_name(lang: str, *, as_of: date, size: str) -> str:
+    return image_file_name(t("print.zip_stem", lang), lang=lang, as_of=as_of, size=size, fmt="zip")
 
 
 # Data -----------------------------------------------------------------------------------------------------------

@@ -213,4 +213,29 @@ def followup_report(engine: Engine, *, since: date, today: date) -> dict:
         "today": today,
         "meeting_notes": notes,
         "sections": [build(engine, since, today) for build in SECTIONS.values()],
+        "summary": summary(engine, today),
     }
+
+
+def summary(engine: Engine, today: date) -> dict:
+    """The report's first screen: per goal area its activities by status, what is late and its money; the plan's
+    money; and whether example data contributes (then every format says so)."""
+    from mobility.activities import area_summaries
+    from mobility.budget import budget_report
+    from mobility.examples import example_counts
+
+    table = activity_table(engine, today)
+    money = budget_report(engine, as_of=today)
+    spent = {a["code"]: a for a in money["areas"]}
+    areas = []
+    for area in area_summaries(engine):
+        mine = table[table["area"] == area.code]
+        areas.append({
+            "code": area.code, "name": Localised(area.name_sv, area.name_en), "activities": len(mine),
+            "done": int((mine["status"] == "done").sum()), "ongoing": int((mine["status"] == "ongoing").sum()),
+            "late": list(mine.loc[mine["overdue"], "code"]),
+            "allocated": spent.get(area.code, {}).get("allocated", 0.0),
+            "spent": spent.get(area.code, {}).get("spent", 0.0),
+        })
+    return {"areas": areas, "money": money["total"], "late": list(table.loc[table["overdue"], "code"]),
+            "examples": bool(example_counts(engine))}

@@ -97,15 +97,32 @@ def suppress_small_counts(fig: go.Figure) -> go.Figure:
 def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
     """The source and the data date on the image itself, so a chart cut out for print keeps them."""
     fig.add_annotation(text=t("press.source_line", lang, source=SOURCE, date=fmt_date(as_of, lang)),
-                       xref="paper", yref="paper", x=0, y=-0.4, xanchor="left", yanchor="top", showarrow=False,
+                       name="source-line", xref="paper", yref="paper", x=0, y=-0.4, xanchor="left", yanchor="top",
+                       showarrow=False,
                        font={"size": 12, "color": "#5b6673"})
     return fig
+
+
+def press_images(engine: Engine, *, lang: str, today) -> list[tuple[str, dict[str, str], str]]:
+    """(chart key, {"tall": SVG, "short": SVG}, alt text) of the press view's charts in the print layout, as the
+    screen shows them: what is on the screen is what the magazine gets."""
+    from mobility import exports
+    from mobility.print_layout import SCREEN, SCREEN_SHORT, plain
+
+    view = press_view(engine, lang=lang, today=today)
+    by_chart = {"target_a": "target_a", "target_b": "target_b", "budget_burn": "budget"}
+    details = {h.key: f"{h.value} ({h.detail})" for h in view.headlines}
+    return [(key, {shape: exports.print_image(figure, lang=lang, as_of=today, examples=view.examples, size=size,
+                                              fmt="svg", source_key=exports.CHARTS[key].source_key).decode("utf-8")
+                   for shape, size in (("tall", SCREEN), ("short", SCREEN_SHORT))},
+             f"{plain(figure.layout.title.text)}: {details[by_chart[key]]}")
+            for key, figure in view.charts]
 
 
 @dataclass(frozen=True)
 class PressView:
     headlines: list[Headline]
-    charts: list[tuple[str, go.Figure]]  # (file name stem, figure)
+    charts: list[tuple[str, go.Figure]]  # (key in exports.CHARTS, figure)
     examples: bool
     year: int | None
 
@@ -124,12 +141,11 @@ def press_view(engine: Engine, *, lang: str, today) -> PressView:
     for row in report["targets"]:
         goal = targets.goal(row["code"])
         figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
-        stem = t("press.file.target_" + row["code"].lower(), lang)
-        charts.append((f"{stem}-{report['year']}", suppress_small_counts(figure)))
+        charts.append((f"target_{row['code'].lower()}", suppress_small_counts(figure)))
     burn = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
                       lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
                       allocated_ore=round(money["total"]["allocated"] * 100))
-    charts.append((f"{t('press.file.budget', lang)}-{today.year}", burn))
+    charts.append(("budget_burn", burn))
     for _, figure in charts:
         figure.update_layout(height=520, margin={"t": 70, "b": 150, "r": 30}, title_font_size=17,
                              legend={"y": -0.22, "yanchor": "top"})

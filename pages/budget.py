@@ -161,7 +161,7 @@ st.header(t("budget.burn"), divider="gray")
 funded = f"{fmt_date(funded_from, lang)} – {fmt_date(funded_to, lang)}"
 
 
-def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename: str) -> None:
+def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename: str, variant: str) -> None:
     spend = cached_query(budget.cumulative_spend)(activity=code, area=None if code else area, year=year, as_of=as_of)
     planned = cached_query(budget.planned_burn)(activity=code, area=None if code else area, year=year, as_of=as_of)
     period = (date(year, 1, 1), date(year + 1, 1, 1)) if year else None
@@ -174,11 +174,12 @@ def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename:
         date=fmt_date(as_of, lang), allocated=kr(allocated_ore) or "–",
     )
     st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(filename), alt=alt)
-    chart_downloads(filename, figure, lang=lang, today=ctx.today, all_charts=False)
+    chart_downloads("budget_burn", figure, lang=lang, as_of=as_of, examples=bool(ledger["example_entries"]),
+                    variant="-".join(str(p) for p in (variant, year) if p))
 
 
 scope = t("chart.burn.area", area=f"{area} {area_names[area]}") if area else t("chart.burn.whole")
-draw_burn(None, scope, allocated, f"budget-forbrukning-{area or 'hela-planen'}-{lang}")
+draw_burn(None, scope, allocated, f"budget-forbrukning-{area or 'hela-planen'}-{lang}", area or "")
 funded_codes = [c for c, a in zip(shown["code"], shown["allocated_ore"], strict=True) if not pd.isna(a)]
 code = url_selectbox(t("budget.burn.pick"), list(table["code"]), key="activity", lang=lang,  # a link stays valid
                      default=funded_codes[0] if funded_codes else shown["code"].iloc[0],
@@ -188,7 +189,7 @@ if code:
     if pd.isna(row["allocated_ore"]):
         st.caption(t("budget.burn.no_allocation", code=code))
     draw_burn(code, f"{code} {shorten(titles[code], 60, placeholder=' …')}", None if pd.isna(row["allocated_ore"])
-              else int(row["allocated_ore"]), f"budget-forbrukning-{code}-{lang}")
+              else int(row["allocated_ore"]), f"budget-forbrukning-{code}-{lang}", code)
 st.caption(t("budget.burn.caption", funded=funded, date=fmt_date(as_of, lang)))
 
 # The ledger ----------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from mobility.examples import remove_example_data
 from mobility.i18n import fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
+from mobility.ui import record_import as record_import_ui
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.widgets import url_selectbox
@@ -36,7 +37,8 @@ def show_conflict(exc: counts.CountConflict) -> None:
 
 st.title(t("counts.title"))
 st.caption(t("counts.lead"))
-grid_tab, import_tab, example_tab = st.tabs([t("counts.tab.grid"), t("counts.tab.import"), t("counts.tab.example")])
+grid_tab, import_tab, records_tab, example_tab = st.tabs(
+    [t("counts.tab.grid"), t("counts.tab.import"), t("recimport.tab"), t("counts.tab.example")])
 
 # Entry grid: programmes × direction for one period, group and breakdown ---------------------------------------
 with grid_tab:
@@ -163,6 +165,10 @@ with import_tab:
                         shell.saved(t("counts.import.saved", added=summary.added, changed=summary.changed))
             else:
                 st.info(t("counts.import.nothing"))
+
+# A list of mobilities (one row each) → counts: mobility/ui/record_import.py -----------------------------------
+with records_tab:
+    record_import_ui.render(ctx)
 
 # Example data --------------------------------------------------------------------------------------------------
 with example_tab:

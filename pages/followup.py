@@ -68,17 +68,23 @@ for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture
         type="primary" if fmt == "pdf" else "secondary",
     )
 
+if report.examples(data):
+    st.warning(t("report.example"), icon=":material/science:")
+st.header(t("report.summary"), divider="gray")
+header, rows = report.summary_table(data, lang)
+st.table([dict(zip(header, row, strict=True)) for row in rows], hide_index=True)
+st.markdown("  \n".join(report.summary_lines(data, lang)))
 for group, sections in report.grouped(data):
     st.header(t(f"followup.group.{group}"), divider="gray")
     for section in sections:
         header, rows = report.table(section, lang)
-        st.subheader(f"{t(f'followup.section.{section.key}')} ({len(rows)})")
         if rows:
+            st.subheader(report.section_title(section, lang))
             # A static table: the report is read (and printed) like the document it downloads as.
             st.table([dict(zip(header, [plain(c, inline=True) for c in row], strict=True)) for row in rows],
                      hide_index=True)
         else:
-            st.caption(t("followup.report.nothing"))
+            st.caption(report.empty_line(section, lang))  # an empty section takes one line, as on paper
 
 st.header(t("followup.meetings"), divider="gray")
 if recorded:

@@ -117,7 +117,7 @@ figure = timeline(table, lang=lang, today=as_of, area_names=area_names, short_ti
 st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
                 alt=t("chart.timeline.title"))
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
-chart_downloads(CHARTS["timeline"].file_stem(lang), figure, lang=lang, today=ctx.today)
+chart_downloads("timeline", figure, lang=lang, as_of=as_of, examples=False, all_charts=True)
 
 # Activity table ------------------------------------------------------------------------------------------------
 st.header(t("overview.table"), divider="gray")

@@ -1,7 +1,9 @@
+import base64
+import html
+
 import streamlit as st
 
 from mobility import communications, press
-from mobility.charts import plotly_config
 from mobility.i18n import fmt_date
 from mobility.ui import shell
 from mobility.ui.data import cached_query
@@ -9,9 +11,26 @@ from mobility.ui.exports import chart_downloads
 
 ctx = shell.page("press")
 lang, t = ctx.lang, ctx.t
+present = st.query_params.get("present") == "1"
+as_of = getattr(ctx, "as_of", ctx.today)
 
-view = cached_query(press.press_view)(lang=lang, today=ctx.today)
-source = t("press.source_line", source=press.SOURCE, date=fmt_date(ctx.today, lang))
+# Headline numbers read from across a room (3.4vw: 65 px at 1920 wide), labels wrap instead of being cut, and the
+# charts are the print images themselves, as tall as the screen leaves them: the view is one clean screenshot.
+st.html(
+    "<style>"
+    "[data-testid='stMetricValue']{font-size:clamp(2.25rem,3.4vw,5.5rem) !important;line-height:1.3}"
+    "[data-testid='stMetricValue'] *,[data-testid='stMetricLabel'] *{white-space:normal !important;"
+    "overflow:visible !important;text-overflow:clip !important}"
+    ".press-chart{display:block;width:100%;height:auto;object-fit:contain;object-position:left top;"
+    f"max-height:calc(100vh - {'28rem' if present else '24rem'});min-height:10rem}}"
+    ".press-chart.short{display:none}"
+    "@media (max-height:800px){.press-chart.tall{display:none}.press-chart.short{display:block}"
+    "h1{font-size:2.25rem !important;padding-top:0 !important}}"
+    "</style>"
+)
+
+view = cached_query(press.press_view)(lang=lang, today=as_of)
+source = t("press.source_line", source=t("print.source.io"), date=fmt_date(as_of, lang))
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
 head.title(t("press.title"))
@@ -21,23 +40,26 @@ if view.examples:
 
 for column, figure in zip(st.columns(len(view.headlines)), view.headlines, strict=True):
     with column.container(border=True, height="stretch"):
-        st.metric(t(f"press.{figure.key}.label"), figure.value)
+        st.metric(t(f"press.{figure.key}.label"), figure.value, help=t(f"press.{figure.key}.definition"))
         status = f" · **{t(f'targets.status.{figure.status}')}**" if figure.status else ""
         st.markdown(f"{figure.detail}{status}")
-        st.caption(t(f"press.{figure.key}.definition"))
+        if not present:  # on a shared screen the definitions sit behind the (?) of each number
+            st.caption(t(f"press.{figure.key}.definition"))
 st.caption(f"{source} · {t('press.small_counts')}")
-said = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
 st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
-for column, (stem, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
-    column.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(stem), alt=figure.layout.title.text,
-                        key=f"press-{stem}")
+images = cached_query(press.press_images)(lang=lang, today=as_of)
+for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):
+    column.html("".join(  # one drawing per screen shape; CSS shows the one that fits
+        f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '
+        f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode("utf-8")).decode("ascii")}">'
+        for shape, svg in svgs.items()))
 
-if st.query_params.get("present") != "1":  # download buttons would spoil a screenshot
-    for column, (stem, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
+if not present:  # download buttons would spoil a screenshot
+    for column, (key, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):
         with column:
-            chart_downloads(stem, figure, lang=lang, today=ctx.today, all_charts=False)
-
-if st.query_params.get("present") != "1" and st.button(t("press.present"), icon=":material/fullscreen:"):
-    st.query_params["present"] = "1"
-    st.rerun()
+            chart_downloads(key, figure, lang=lang, as_of=as_of, examples=view.examples, variant="press")
+    if st.button(t("press.present"), icon=":material/fullscreen:"):
+        st.query_params["present"] = "1"
+        st.rerun()

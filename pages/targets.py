@@ -55,6 +55,10 @@ if any(chosen):
 data_date = t("common.data_date", date=fmt_date(data["updated_at"], lang))
 basis_note = t(f"targets.caption.basis_{basis}")
 file_suffix = f"{'lasar' if academic else 'kalenderar'}-{lang}"
+# A filtered view names what it shows; the plain view is the registered chart, the same file export-charts writes.
+variant = "-".join(([t("targets.basis.academic")] if academic else []) + [c for c in (faculty, programme, level) if c])
+examples = bool(data["examples"])
+print_date = getattr(ctx, "as_of", ctx.today)  # the view's as-of date, on every image it exports
 
 # Targets A and B -----------------------------------------------------------------------------------------------
 st.header(t("targets.section.targets"), divider="gray")
@@ -78,7 +82,8 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
         st.plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
                         config=plotly_config(f"mal-{g.code}-{file_suffix}"),
                         alt=t("targets.chart.title", code=g.code, name=name))
-        chart_downloads(f"mal-{g.code}-{file_suffix}", figure, lang=lang, today=ctx.today, all_charts=False)
+        chart_downloads(f"target_{g.code.lower()}", figure, lang=lang, as_of=print_date, examples=examples,
+                        variant=variant)
         st.caption(f"**{t('targets.definition')}:** {g.definition[lang]} {basis_note} "
                    f"{t('targets.caption.expected')} {data_date}")
 st.caption(t("targets.status.rule"))
@@ -93,7 +98,7 @@ st.markdown(t("targets.balance.headline", year=label, ratio=fmt_number(b["ratio"
 figure = balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio=balance_spec["goal_ratio"])
 st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
                 alt=t("targets.balance.title"))
-chart_downloads(f"balans-{file_suffix}", figure, lang=lang, today=ctx.today, all_charts=False)
+chart_downloads("balance", figure, lang=lang, as_of=print_date, examples=examples, variant=variant)
 st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note} {data_date}")
 st.caption(f":material/info: {t('labels.balance')}")
 
@@ -108,7 +113,7 @@ st.markdown(t("targets.mix.headline", year=label, parts=" · ".join(
 figure = mix_chart(data["composition"], lang=lang, academic=academic)
 st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
                 alt=t("targets.mix.title"))
-chart_downloads(f"sammansattning-{file_suffix}", figure, lang=lang, today=ctx.today)
+chart_downloads("mix", figure, lang=lang, as_of=print_date, examples=examples, variant=variant, all_charts=True)
 st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note} {data_date}")
 
 # Without a numeric target ---------------------------------------------------------------------------------------
@@ -127,8 +132,10 @@ st.header(t("targets.section.national"), divider="gray")
 if data["national"].empty:
     st.info(t("targets.national.none"))
 else:
-    st.plotly_chart(national_comparison_chart(data["national"], lang=lang), theme=None, width="stretch",
-                    key="national", config=plotly_config(f"miun-och-sverige-nationellt-{lang}"),
-                    alt=t("targets.national.title"))
+    figure = national_comparison_chart(data["national"], lang=lang)
+    st.plotly_chart(figure, theme=None, width="stretch", key="national",
+                    config=plotly_config(f"miun-och-sverige-nationellt-{lang}"), alt=t("targets.national.title"))
+    national_variant = "-".join(c for c in (faculty, programme, level) if c)  # always per academic year
+    chart_downloads("national", figure, lang=lang, as_of=print_date, examples=examples, variant=national_variant)
     sources = ", ".join(f"[{y}]({u})" for y, u in cached_query(targets.national_sources)())
     st.caption(f"{t('targets.national.caption', sources=sources)} {data_date}")

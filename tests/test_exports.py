@@ -4,7 +4,6 @@ import io
 import struct
 import subprocess
 import sys
-import zipfile
 from datetime import date
 
 import openpyxl
@@ -35,39 +34,22 @@ def _export_server():
 
 
 def test_a_chart_png_has_exactly_the_requested_pixels(engine):
-    """Width·scale × height·scale, a real PNG that Pillow can decode."""
+    """A print size is the output's pixels, a real PNG that Pillow can decode (every size: tests/test_print.py)."""
     from PIL import Image
 
-    data = exports.chart_image(engine, "timeline", lang="sv", today=TODAY, width=800, height=450, scale=2)
-    assert png_size(data) == (1600, 900)
+    data = exports.chart_image(engine, "timeline", lang="sv", today=TODAY, size="1920x1080")
+    assert png_size(data) == (1920, 1080)
     image = Image.open(io.BytesIO(data))
     image.load()
-    assert image.size == (1600, 900)
+    assert image.size == (1920, 1080)
     low, high = image.convert("L").getextrema()
     assert high - low > 100, "the image has content, not one flat colour"
-
-
-def test_a_chart_without_a_height_keeps_its_own_height(engine):
-    """The timeline is as tall as on screen, so its bars do not squeeze."""
-    fig = exports.CHARTS["timeline"].build(engine, "en", TODAY)
-    assert png_size(exports.figure_image(fig, scale=1)) == (exports.DEFAULT_WIDTH, fig.layout.height)
 
 
 def test_svg_export_is_an_svg_with_the_chart_title(engine):
     """Vector for print, with the language's title in it."""
     svg = exports.chart_image(engine, "timeline", lang="en", today=TODAY, fmt="svg").decode()
     assert svg.startswith("<svg") and "Schedule of the plan" in svg
-
-
-def test_the_zip_holds_every_registered_chart_in_both_formats(engine):
-    """One PNG and one SVG per chart in the registry, named for the language."""
-    archive = zipfile.ZipFile(io.BytesIO(exports.charts_zip(engine, lang="sv", today=TODAY, width=600, height=400,
-                                                            scale=1)))
-    expected = {f"{spec.file_stem('sv')}.{fmt}" for spec in exports.CHARTS.values() for fmt in ("png", "svg")}
-    assert set(archive.namelist()) == expected
-    for name in expected:
-        if name.endswith(".png"):
-            assert png_size(archive.read(name)) == (600, 400)
 
 
 def test_an_unknown_format_is_refused():
@@ -130,13 +112,15 @@ def run_cli(*args, db_url):
 
 
 def test_cli_export_charts_writes_each_chart_at_the_requested_size(engine, db_url, tmp_path):
-    """``export-charts OUTDIR --width --height --scale``: one PNG per chart, W·S × H·S pixels."""
-    done = run_cli("export-charts", str(tmp_path / "out"), "--lang", "en", "--width", "640", "--height", "360",
-                   "--scale", "3", db_url=db_url)
+    """``export-charts OUTDIR --size --as-of``: one PNG per chart at the print size, and the caption file."""
+    done = run_cli("export-charts", str(tmp_path / "out"), "--lang", "en", "--size", "2400x1350", "--as-of",
+                   "2017-03-15", db_url=db_url)
     assert done.returncode == 0, done.stderr
-    files = sorted((tmp_path / "out").iterdir())
-    assert [f.name for f in files] == sorted(f"{s.file_stem('en')}.png" for s in exports.CHARTS.values())
-    assert {png_size(f.read_bytes()) for f in files} == {(1920, 1080)}
+    files = sorted((tmp_path / "out").glob("*.png"))
+    assert [f.name for f in files] == sorted(f"{s.file_stem('en')}-2017-03-15-2400x1350.png"
+                                             for s in exports.CHARTS.values())
+    assert {png_size(f.read_bytes()) for f in files} == {(2400, 1350)}
+    assert (tmp_path / "out" / "captions-2017-03-15-2400x1350.txt").exists()
 
 
 def test_cli_export_writes_the_workbook_and_refuses_bad_input(engine, db_url, tmp_path):
@@ -146,8 +130,8 @@ def test_cli_export_writes_the_workbook_and_refuses_bad_input(engine, db_url, tm
     assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames == list(exports.SHEETS)
     bad = run_cli("export", str(tmp_path / "all.csv"), db_url=db_url)
     assert bad.returncode != 0 and ".xlsx" in bad.stderr and not (tmp_path / "all.csv").exists()
-    bad = run_cli("export-charts", str(tmp_path / "none"), "--width", "0", db_url=db_url)
-    assert bad.returncode != 0 and "positive" in bad.stderr and not (tmp_path / "none").exists()
+    bad = run_cli("export-charts", str(tmp_path / "none"), "--as-of", "2017-02-30", db_url=db_url)
+    assert bad.returncode != 0 and "not a date" in bad.stderr and not (tmp_path / "none").exists()
 
 
 def test_the_history_page_offers_neutralised_csv_and_xlsx(app, engine):

@@ -10,27 +10,40 @@ import streamlit as st
 
 from mobility import exports
 from mobility.i18n import t
+from mobility.print_layout import DEFAULT_SIZE, SIZES
 from mobility.ui.data import engine
 
 
-def chart_downloads(stem: str, fig, *, lang: str, today: date, all_charts: bool = True) -> None:
-    """PNG and SVG of ``fig`` as drawn, saved as ``stem``.png/.svg (and optionally the ZIP of all charts)."""
-    width = exports.DEFAULT_WIDTH * exports.DEFAULT_SCALE
-    height = int(fig.layout.height or exports.DEFAULT_HEIGHT) * exports.DEFAULT_SCALE
-    row = st.container(horizontal=True)
+def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, variant: str = "",
+                    all_charts: bool = False) -> None:
+    """``fig`` as PNG or SVG on the print canvas the reader picks (the layout ``export-charts`` uses), and
+    optionally the ZIP of every registered chart with its caption file.
+
+    ``chart`` is the registry key that names the file; ``variant`` tells a filtered view from the plain chart.
+    """
+    spec = exports.CHARTS[chart]
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    size = row.selectbox(t("print.size_label", lang), list(SIZES), index=list(SIZES).index(DEFAULT_SIZE),
+                         format_func=lambda s: t(f"print.size.{s}", lang), key=f"print-size-{chart}-{variant}",
+                         width=240)
     for fmt in exports.FORMATS:
         row.download_button(
-            t(f"export.{fmt}", lang), data=lambda fmt=fmt: exports.figure_image(fig, fmt=fmt),
-            file_name=f"{stem}.{fmt}", mime=exports.FORMATS[fmt], on_click="ignore", icon=":material/image:",
-            key=f"export-{stem}-{fmt}",
+            t(f"export.{fmt}", lang),
+            data=lambda fmt=fmt: exports.print_image(fig, lang=lang, as_of=as_of, examples=examples, size=size,
+                                                     fmt=fmt, source_key=spec.source_key),
+            file_name=exports.image_file_name(spec.file_stem(lang), lang=lang, as_of=as_of, size=size, fmt=fmt,
+                                              variant=variant),
+            mime=exports.FORMATS[fmt], on_click="ignore", icon=":material/image:",
+            key=f"export-{chart}-{variant}-{fmt}",
         )
     if all_charts:
         row.download_button(
-            t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, today=today),
-            file_name=f"{'diagram' if lang == 'sv' else 'charts'}-{today.isoformat()}.zip", mime="application/zip",
+            t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, today=as_of, size=size),
+            file_name=exports.zip_file_name(lang, as_of=as_of, size=size), mime="application/zip",
             on_click="ignore", icon=":material/folder_zip:", key="export-all-charts",
         )
-    st.caption(t("export.help", lang, width=width, height=height))
+    width, height = SIZES[size].width, SIZES[size].height
+    st.caption(t("export.help", lang, size=f"{width} × {height}" if height else t(f"print.size.{size}", lang)))
 
 
 def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = None) -> None:

@@ -1,11 +1,13 @@
 """Chart images and the follow-up report in a real browser: what the prorektor and the meeting actually download."""
 
+import re
 import struct
+import zipfile
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import assert_no_exception, login, open_page
+from tests.e2e.conftest import assert_no_exception, choose, login, open_page
 
 
 def png_size(path) -> tuple[int, int]:
@@ -30,19 +32,23 @@ def test_the_modebar_saves_a_named_png_at_twice_the_size_without_a_logo(server, 
 
 
 def test_server_side_png_and_the_zip_download_from_the_overview(server, page, tmp_path):
-    """The server-made PNG has the size the caption promises; the ZIP arrives."""
+    """The reader picks a print size: the PNG has it and one file-name pattern; the ZIP holds the caption file."""
     open_page(page, f"{server}/overview?lang=en")
-    caption = page.get_by_text("The images are made on the server at")
-    expect(caption).to_be_visible()
-    width, height = (int(n) for n in caption.inner_text().split(" at ")[1].split(" pixels")[0].split(" × "))
+    expect(page.get_by_text("The image is made for print (1920 × 1080)")).to_be_visible()
+    choose(page, "Image size", "Column 85 mm, 300 dpi")
+    expect(page.get_by_text("The image is made for print (Column 85 mm, 300 dpi)")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="PNG for print").click()
-    assert download.value.suggested_filename == "timeline-mobility-plan.png"
+    name = download.value.suggested_filename
+    assert re.fullmatch(r"timeline-mobility-plan-\d{4}-\d\d-\d\d-column-85mm\.png", name), name
     download.value.save_as(tmp_path / "server.png")
-    assert png_size(tmp_path / "server.png") == (width, height)
+    assert png_size(tmp_path / "server.png")[0] == 1004, "85 mm at 300 dpi"
     with page.expect_download() as download:
         page.get_by_role("button", name="All charts (ZIP)").click()
-    assert download.value.suggested_filename.endswith(".zip")
+    assert re.fullmatch(r"charts-\d{4}-\d\d-\d\d-column-85mm\.zip", download.value.suggested_filename)
+    download.value.save_as(tmp_path / "charts.zip")
+    names = zipfile.ZipFile(tmp_path / "charts.zip").namelist()
+    assert any(n.startswith("captions-") for n in names) and sum(n.endswith(".png") for n in names) >= 7
     assert_no_exception(page)
 
 
