@@ -38,11 +38,11 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from mobility.activities import activity_detail, set_status  # noqa: E402
-from mobility.budget import add_spend  # noqa: E402
 from mobility.counts import Cell, save_counts  # noqa: E402
 from mobility.db import make_engine  # noqa: E402
 from mobility.models import Activity, AuditEntry, MobilityCount, Spend, StatusChange  # noqa: E402
 from mobility.service import Actor, ConcurrentEditError  # noqa: E402
+from mobility.spending import add_spend  # noqa: E402
 
 # Where readers go: the overview (the link people get) most, then the pages a meeting looks at.
 PAGES = ["", "", "", "targets", "budget", "press", "followup", "history", "checklists"]

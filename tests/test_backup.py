@@ -13,10 +13,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from mobility import backup
 from mobility.activities import activity_detail, set_status
-from mobility.budget import add_spend
 from mobility.db import make_engine, migrate
 from mobility.plan import init_database
 from mobility.service import ValidationError
+from mobility.spending import add_spend
 from tests.conftest import EDITOR, ROOT
 
 _names = itertools.count(1)
