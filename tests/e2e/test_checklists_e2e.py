@@ -33,6 +33,7 @@ def test_an_editor_starts_a_case_ticks_an_item_and_sees_who_did_it(server, page)
     page.get_by_label("Etikett").fill("Personal, ekonomi, partner X, maj 2027")
     page.get_by_role("spinbutton", name="year, Referensdatum").click()
     page.keyboard.type("20270503")  # the segments advance year → month → day
+    page.keyboard.press("Escape")  # close the calendar, which otherwise lies over the button
     page.get_by_role("button", name="Påbörja").click()
     wait_for_app_run(page)
     assert_no_exception(page)
