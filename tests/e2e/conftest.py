@@ -81,7 +81,10 @@ def fresh_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # An assertion waits for the app's state; on a loaded machine a script run can take longer than the 5 s default.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
