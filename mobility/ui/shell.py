@@ -134,8 +134,10 @@ def document_language(lang: str) -> None:
         # A skip link, the first stop of the Tab key: straight to the page's first field (a filter, mostly)
         "let a=document.getElementById('skip-to-fields');"
         "if(!a){a=document.createElement('a');a.id='skip-to-fields';a.href='#';document.body.prepend(a);"
-        "a.addEventListener('click',e=>{e.preventDefault();const f=document.querySelector("
-        "\"[data-testid='stMain'] input:not([type=hidden]),[data-testid='stMain'] textarea\");if(f)f.focus();});}"
+        # (a chart's print-size picker is not a filter: skip it)
+        "a.addEventListener('click',e=>{e.preventDefault();const f=Array.from(document.querySelectorAll("
+        "\"[data-testid='stMain'] input:not([type=hidden]),[data-testid='stMain'] textarea\"))"
+        ".find(x=>!x.closest(\"[class*='st-key-print-size']\"));if(f)f.focus();});}"
         f"a.textContent={skip!r};"
         f"Object.defineProperty(navigator,'languages',{{get:()=>['{locale}','{lang}'],configurable:true}});"
         f"Object.defineProperty(navigator,'language',{{get:()=>'{locale}',configurable:true}});"
