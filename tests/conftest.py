@@ -1,5 +1,6 @@
 """Shared fixtures: a real migrated SQLite file per test, actors, and AppTest with a fresh database."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,19 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+# One Playwright per test session: the browser tests and the print tests (which measure SVG text in Chromium) share
+# it, since a second sync Playwright cannot start while the first one runs.
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    # An assertion waits for the app's state; on a loaded machine a script run can take longer than the 5 s default.
+    expect.set_options(timeout=15_000)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

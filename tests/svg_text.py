@@ -39,12 +39,8 @@ class Box:
 class SvgMeasurer:
     """One headless Chromium page that measures many SVGs."""
 
-    def __init__(self):
-        from playwright.sync_api import sync_playwright
-
-        self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=CHROMIUM)
-        self._page = self._browser.new_page()
+    def __init__(self, browser):
+        self._page = browser.new_page()
 
     def measure(self, svg: str) -> tuple[float, float, list[Box]]:
         self._page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
@@ -53,8 +49,7 @@ class SvgMeasurer:
         return found["width"], found["height"], [Box(**b) for b in found["boxes"]]
 
     def close(self) -> None:
-        self._browser.close()
-        self._pw.stop()
+        self._page.close()
 
 
 def problems(width: float, height: float, boxes: list[Box], *, ignore=()) -> list[str]:

@@ -27,9 +27,9 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM
 
 
 @pytest.fixture(scope="module")
-def measurer():
+def measurer(browser):
     exports._ensure_export_server()
-    svg = SvgMeasurer()
+    svg = SvgMeasurer(browser)
     yield svg
     svg.close()
 

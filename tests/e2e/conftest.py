@@ -1,7 +1,6 @@
 """Browser tests: one fresh server per test module on a free port, driven by Debian's Chromium."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -79,20 +78,6 @@ def fresh_server(tmp_path_factory):
     yield from _run_server(tmp_path_factory.mktemp("fresh-server"))
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import expect, sync_playwright
-
-    # An assertion waits for the app's state; on a loaded machine a script run can take longer than the 5 s default.
-    expect.set_options(timeout=15_000)
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium") or CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ def test_keyboard_only_log_in_choose_a_filter_and_save_a_status(server, browser)
     """No mouse: the skip link is the first stop; log in, filter the table to area C, save C1 as done."""
     page = laptop_page(browser)
     open_page(page, f"{server}/overview?activity=C1")
+    page.locator("#skip-to-fields").wait_for(state="attached")  # the page's script puts it in place
     assert tab_until(page, "e.id === 'skip-to-fields'", 3) <= 3
     expect(page.locator("#skip-to-fields")).to_be_visible()  # shown when focused
     # Log in from the sidebar
