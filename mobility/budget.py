@@ -12,7 +12,8 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
-from mobility.activities import month_end
+from mobility.activities import assumed_end_month, month_end
+from mobility.examples import EXAMPLE
 from mobility.i18n import fmt_sek, local_today, t
 from mobility.models import Activity, AllocationChange, Area, Plan, Spend
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
@@ -97,21 +98,25 @@ def _funded_period(session: Session) -> tuple[date, date]:
     return date(plan.start_year, 1, 1), date(max(plan.start_year, plan.end_year - 1), 12, 31)
 
 
+def _start_only_months(session: Session) -> int:
+    return session.execute(select(Plan.start_only_months).order_by(Plan.id.desc())).scalar() or 12
+
+
 def funded_period(engine: Engine) -> tuple[date, date]:
     with Session(engine) as session:
         return _funded_period(session)
 
 
-def effective_span(start: date | None, end: date | None, funded: tuple[date, date]) -> tuple[date, date]:
+def effective_span(start: date | None, end: date | None, funded: tuple[date, date],
+                   start_only_months: int = 12) -> tuple[date, date]:
     """The days over which an allocation is planned to burn, both inclusive.
 
-    As written when the plan gives both; a start only means one year from it; no date means the funded period.
+    As written when the plan gives both; a start only means the plan's rule (``start_only_months`` from it, as for
+    "late" and the schedule); no date means the funded period.
     """
     if start is None:
         return funded
-    if end is None:
-        return start, add_months(start, 12) - timedelta(days=1)
-    return start, month_end(end)
+    return start, month_end(assumed_end_month(start, end, start_only_months))
 
 
 def _allocations(session: Session, as_of: date) -> dict[int, int]:
@@ -124,9 +129,11 @@ def _allocations(session: Session, as_of: date) -> dict[int, int]:
     return {r.activity_id: r.amount_ore for r in rows}
 
 
-def budget_table(engine: Engine, *, as_of: date | None = None) -> pd.DataFrame:
-    """One row per activity in plan order: plan figure, allocation, spent, remaining, burn and flags as of a day."""
-    as_of = as_of or local_today()
+def budget_table(engine: Engine, *, as_of: date) -> pd.DataFrame:
+    """One row per activity in plan order: plan figure, allocation, spent, remaining, burn and flags as of a day.
+
+    ``decided``: the allocation was decided by then (the plan's own, or a later funding decision dated by then).
+    """
     spent = (
         select(Spend.activity_id, func.sum(Spend.amount_ore).label("spent_ore"), func.count().label("entries"))
         .where(Spend.spent_on <= as_of).group_by(Spend.activity_id)
@@ -145,12 +152,13 @@ def budget_table(engine: Engine, *, as_of: date | None = None) -> pd.DataFrame:
         rows = session.execute(query).all()
         decided = _allocations(session, as_of)
         funded = _funded_period(session)
+        months = _start_only_months(session)
     out = []
     for r in rows:
         plan_ore = None if r.budget_sek is None else r.budget_sek * ORE
         allocated = decided.get(r.id, plan_ore)
         spent_ore = int(r.spent_ore or 0)
-        start, end = effective_span(r.start_month, r.end_month, funded)
+        start, end = effective_span(r.start_month, r.end_month, funded, months)
         flags = []
         if allocated is not None and spent_ore > allocated:
             flags.append("over_budget")
@@ -164,7 +172,8 @@ def budget_table(engine: Engine, *, as_of: date | None = None) -> pd.DataFrame:
             flags.append("cofinancing_required")
         out.append({
             "code": r.code, "area": r.area, "title_sv": r.title_sv, "title_en": r.title_en,
-            "plan_ore": plan_ore, "allocated_ore": allocated, "changed": r.id in decided, "spent_ore": spent_ore,
+            "plan_ore": plan_ore, "allocated_ore": allocated, "changed": r.id in decided,
+            "decided": bool(r.decided) or r.id in decided, "spent_ore": spent_ore,
             "remaining_ore": None if allocated is None else allocated - spent_ore,
             "burn_pct": round(100 * spent_ore / allocated, 1) if allocated else None,
             "entries": int(r.entries or 0), "flags": flags, "start": start, "end": end,
@@ -177,34 +186,52 @@ def budget_table(engine: Engine, *, as_of: date | None = None) -> pd.DataFrame:
 
 
 def area_totals(table: pd.DataFrame) -> pd.DataFrame:
-    """Per area (the section an activity stands in): allocated, spent, remaining in öre, in the table's order."""
-    grouped = table.groupby("area", sort=False).agg(
-        allocated_ore=("allocated_ore", lambda s: int(s.fillna(0).sum())), spent_ore=("spent_ore", "sum"),
+    """Per area (the section an activity stands in), in the table's order: allocated (of which decided and not
+    decided), spent, remaining in öre, and the activities listed without an amount (``without_amount``)."""
+    money = table["allocated_ore"].fillna(0).astype("int64")
+    frame = table.assign(money=money, decided_money=money.where(table["decided"], 0),
+                         no_amount=table["code"].where(table["allocated_ore"].isna()))
+    grouped = frame.groupby("area", sort=False).agg(
+        allocated_ore=("money", "sum"), decided_ore=("decided_money", "sum"), spent_ore=("spent_ore", "sum"),
+        without_amount=("no_amount", lambda s: [c for c in s if isinstance(c, str)]),
     ).reset_index()
+    grouped["not_decided_ore"] = grouped["allocated_ore"] - grouped["decided_ore"]
     grouped["remaining_ore"] = grouped["allocated_ore"] - grouped["spent_ore"]
     return grouped
 
 
-def budget_report(engine: Engine, *, as_of: date | None = None) -> dict:
-    """What ``python -m mobility budget --json`` prints: totals, areas and activities in kronor as of a day."""
+def budget_report(engine: Engine, *, as_of: date) -> dict:
+    """The budget position on a day — what the page, the press view, the follow-up report and
+    ``python -m mobility budget --json`` all show: totals, areas and activities in kronor."""
     table = budget_table(engine, as_of=as_of)
     areas = area_totals(table)
     allocated, spent = int(areas["allocated_ore"].sum()), int(areas["spent_ore"].sum())
+    decided = int(areas["decided_ore"].sum())
     return {
         "as_of": table.attrs["as_of"].isoformat(),
-        "total": {"allocated": sek(allocated), "spent": sek(spent), "remaining": sek(allocated - spent)},
+        "example": bool((_sources(engine, as_of) == EXAMPLE).any()),
+        "total": {"allocated": sek(allocated), "decided": sek(decided), "not_decided": sek(allocated - decided),
+                  "spent": sek(spent), "remaining": sek(allocated - spent)},
         "areas": [
-            {"code": a.area, "allocated": sek(a.allocated_ore), "spent": sek(a.spent_ore),
-             "remaining": sek(a.remaining_ore)}
+            {"code": a.area, "allocated": sek(a.allocated_ore), "decided": sek(a.decided_ore),
+             "not_decided": sek(a.not_decided_ore), "spent": sek(a.spent_ore), "remaining": sek(a.remaining_ore),
+             "without_amount": list(a.without_amount)}
             for a in areas.itertuples()
         ],
         "activities": [
-            {"code": r.code, "area": r.area, "allocated": sek(r.allocated_ore), "spent": sek(r.spent_ore),
-             "remaining": sek(r.remaining_ore), "burn_pct": None if pd.isna(r.burn_pct) else float(r.burn_pct),
-             "flags": list(r.flags)}
+            {"code": r.code, "area": r.area, "allocated": sek(r.allocated_ore), "decided": bool(r.decided),
+             "spent": sek(r.spent_ore), "remaining": sek(r.remaining_ore),
+             "burn_pct": None if pd.isna(r.burn_pct) else float(r.burn_pct), "flags": list(r.flags)}
             for r in table.itertuples()
         ],
     }
+
+
+def _sources(engine: Engine, as_of: date) -> pd.Series:
+    """Where the spending counted by ``as_of`` comes from (manual, import, example)."""
+    with Session(engine) as session:
+        return pd.Series(session.execute(select(Spend.source).where(Spend.spent_on <= as_of).distinct())
+                         .scalars().all(), dtype=object)
 
 
 def _spend_filters(query, *, activity: str | None, area: str | None):
@@ -250,8 +277,7 @@ def cumulative_spend(
 
 
 def planned_burn(
-    engine: Engine, *, activity: str | None = None, area: str | None = None, year: int | None = None,
-    as_of: date | None = None,
+    engine: Engine, *, as_of: date, activity: str | None = None, area: str | None = None, year: int | None = None,
 ) -> pd.DataFrame:
     """The planned straight-line burn: each allocation spread evenly over its span, summed; one point a month."""
     table = budget_table(engine, as_of=as_of)
@@ -308,9 +334,9 @@ def ledger_summary(engine: Engine) -> dict:
     return {"entries": r[0], "example_entries": int(r[1] or 0), "last_date": r[2]}
 
 
-def position_date(year: int | None, today: date) -> date:
-    """A year filter shows the position at the end of that year (or today, if the year is not over)."""
-    return min(today, date(year, 12, 31)) if year else today
+def position_date(year: int | None, as_of: date) -> date:
+    """A year filter shows the position at the end of that year (or on the as-of date, if that comes first)."""
+    return min(as_of, date(year, 12, 31)) if year else as_of
 
 
 def allocation_history(engine: Engine, *, code: str) -> dict:
@@ -354,6 +380,11 @@ def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decide
         day = parse_day(decided_on)
         if day > (today or local_today()):
             problems.append(where("decided_on", t("budget.err.date_future", lang, value=day.isoformat())))
+        else:  # a decision takes effect on its date, which lies in the plan period
+            from mobility.activities import check_effective_on
+            from mobility.asof import plan_period
+
+            problems += check_effective_on(day, plan_period(engine), (today or local_today()), lang)
     except ValueError:
         problems.append(where("decided_on", t("budget.err.date", lang, value=_shown(decided_on))))
     note = (note or "").strip()

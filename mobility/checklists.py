@@ -9,7 +9,7 @@ import difflib
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Engine, case, delete, extract, func, select, update
 from sqlmodel import Session
 
-from mobility.i18n import fmt_date, fmt_datetime, t
+from mobility.i18n import TIMEZONE, fmt_date, fmt_datetime, t
 from mobility.models import (
     Activity,
     ChecklistItem,
@@ -641,9 +641,12 @@ def run_detail(engine: Engine, run_id: int, today: date) -> dict:
     return out
 
 
-def staff_visits_per_year(engine: Engine) -> dict[int, int]:
+def staff_visits_per_year(engine: Engine, as_of: date | None = None) -> dict[int, int]:
     """Goal C's honest measure: completed runs of a C2 checklist (partner visits by outgoing administrative
-    staff) per year of the visit (the run's reference date). Archived runs that were completed still count."""
+    staff) per year of the visit (the run's reference date). Archived runs that were completed still count.
+
+    With ``as_of``, only runs completed by the end of that (local) day.
+    """
     year = extract("year", ChecklistRun.reference_date)
     query = (
         select(year.label("year"), func.count(func.distinct(ChecklistRun.id)))
@@ -651,6 +654,9 @@ def staff_visits_per_year(engine: Engine) -> dict[int, int]:
         .where(ChecklistTemplateActivity.activity_code == STAFF_VISIT_ACTIVITY, ChecklistRun.completed_at.is_not(None))
         .group_by(year).order_by(year)
     )
+    if as_of is not None:
+        end_of_day = datetime.combine(as_of + timedelta(days=1), time(), TIMEZONE)
+        query = query.where(ChecklistRun.completed_at < end_of_day)
     with Session(engine) as session:
         return {int(y): n for y, n in session.execute(query).all()}
 

@@ -13,13 +13,14 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from mobility import budget, spending
-from mobility.activities import activity_links, activity_table
+from mobility.activities import activity_links, activity_table, split_goals
+from mobility.asof import parse_as_of, plan_period
 from mobility.auth import save_account
 from mobility.checklists import checklists_json
 from mobility.db import DatabaseURLError, database_url, make_engine
-from mobility.examples import remove_example_data
+from mobility.examples import example_counts, remove_example_data
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
-from mobility.plan import init_database, split_goals
+from mobility.plan import init_database
 from mobility.service import SYSTEM, Actor, ValidationError
 
 DEFAULT_SECRETS = Path(".streamlit") / "secrets.toml"
@@ -29,19 +30,33 @@ def _month(value) -> str | None:
     return value.strftime("%Y-%m") if value else None
 
 
-def activities_json(engine, today: date) -> list[dict]:
-    df = activity_table(engine, today)
-    return [
+_AS_OF_PROBLEMS = {"asof.problem.malformed": "is not a date (YYYY-MM-DD)",
+                   "asof.problem.before_plan": "is before the plan began", "asof.problem.future": "is in the future"}
+
+
+def as_of_date(engine, text: str | None) -> date:
+    """``--as-of`` as the pages read ``?as_of=``: default today while the plan runs, else its last day."""
+    day, problem = parse_as_of(text, plan_period(engine), local_today())
+    if problem:
+        raise ValidationError(f"--as-of: {text!r} {_AS_OF_PROBLEMS[problem]}")
+    return day
+
+
+def activities_json(engine, as_of: date) -> dict:
+    """Every activity as it stood on ``as_of``: the status then, late, starting soon, the end used for "late"."""
+    df = activity_table(engine, as_of)
+    return {"as_of": as_of.isoformat(), "example": "statuschange" in example_counts(engine), "activities": [
         {
             "code": r.code, "section": r.area, "goals": split_goals(r.goals_text), "title": r.title_sv,
             "title_en": r.title_en, "responsible": r.responsible, "start_text": r.start_text, "end_text": r.end_text,
-            "start": _month(r.start_month), "end": _month(r.end_month),
+            "start": _month(r.start_month), "end": _month(r.end_month), "end_used": _month(r.end_used),
+            "end_assumed": bool(r.end_assumed),
             "budget_sek": None if pd.isna(r.budget_sek) else int(r.budget_sek),
-            "links": links, "status": r.status, "overdue": bool(r.overdue), "decided": bool(r.decided),
-            "cofinancing_required": bool(r.cofinancing_required),
+            "links": links, "status": r.status, "overdue": bool(r.overdue), "starting_soon": bool(r.starting_soon),
+            "decided": bool(r.decided), "cofinancing_required": bool(r.cofinancing_required),
         }
         for r, links in zip(df.itertuples(), activity_links(engine), strict=True)
-    ]
+    ]}
 
 
 def cmd_init(engine, args) -> int:
@@ -50,11 +65,12 @@ def cmd_init(engine, args) -> int:
 
 
 def cmd_activities(engine, args) -> int:
-    rows = activities_json(engine, local_today())
+    data = activities_json(engine, as_of_date(engine, args.as_of))
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for r in rows:
+        print(f"As of {data['as_of']}" + (" (example data)" if data["example"] else ""))
+        for r in data["activities"]:
             print(f"{r['code']:<4} {r['status']:<10} {r['start_text'] or '–':<14} {r['title'][:70]}")
     return 0
 
@@ -95,7 +111,7 @@ def cmd_export_charts(engine, args) -> int:
     """Every registered chart on one print canvas, and the caption file, as the page's ZIP holds them."""
     from mobility import exports
 
-    files = exports.chart_files(engine, lang=args.lang, today=args.as_of or local_today(), formats=(args.format,),
+    files = exports.chart_files(engine, lang=args.lang, as_of=as_of_date(engine, args.as_of), formats=(args.format,),
                                 size=args.size)
     args.outdir.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -109,15 +125,17 @@ def cmd_export(engine, args) -> int:
 
     if args.file.suffix.lower() != ".xlsx":
         raise ValidationError(f"FILE: {args.file} must end in .xlsx")
-    args.file.write_bytes(exports.export_workbook(engine))
+    args.file.write_bytes(exports.export_workbook(engine, as_of=as_of_date(engine, args.as_of)))
     print(f"{args.file}: sheets {', '.join(exports.SHEETS)}")
     return 0
 
 
 def cmd_report(engine, args) -> int:
-    from mobility import followup, report
+    from mobility import followup, meetings, report
 
-    data = followup.followup_report(engine, since=args.since, today=local_today())
+    as_of = as_of_date(engine, args.as_of)
+    since = args.since or meetings.last_meeting_before(engine, as_of) or plan_period(engine).first
+    data = followup.followup_report(engine, since=since, as_of=as_of)
     args.out.write_bytes(report.render(data, args.format, args.lang))
     print(args.out)
     return 0
@@ -182,16 +200,17 @@ def cmd_import_mobilities(engine, args) -> int:
 def cmd_targets(engine, args) -> int:
     from mobility.targets import targets_report
 
-    report = targets_report(engine, year=args.year, academic=args.academic, faculty=args.faculty,
-                            programme=args.programme, level=args.level)
+    report = targets_report(engine, as_of=as_of_date(engine, args.as_of), year=args.year, academic=args.academic,
+                            faculty=args.faculty, programme=args.programme, level=args.level)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         kind = "academic" if args.academic else "calendar"
         if report["year"] is None:
-            print(f"No data: {t('targets.no_data', 'en')} ({kind} years)")
+            print(f"No data: {t('targets.no_data', 'en')} ({kind} years, as of {report['as_of']})")
             return 0
-        print(f"Year {report['year']} ({kind} year)")
+        print(f"As of {report['as_of']}: year {report['year']} ({kind} year, {report['year_reason'].replace('_', ' ')})"
+              + (" (example data)" if report["example"] else ""))
         for r in report["targets"]:
             print(f"{r['code']}: {_num(r['value'])} vs target {_num(r['target'])} ({r['target_year']}; baseline "
                   f"{_num(r['baseline'])} in {r['baseline_year']}), progress {_num(r['progress_pct'])} % of "
@@ -204,10 +223,18 @@ def cmd_targets(engine, args) -> int:
 
 
 def cmd_checklists(engine, args) -> int:
+    from mobility.checklists import staff_visits_per_year
+
+    as_of = as_of_date(engine, args.as_of)
     rows = checklists_json(engine)
+    visits = staff_visits_per_year(engine, as_of)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of.isoformat(), "example": "checklistrun" in example_counts(engine),
+                          "staff_visits": {str(y): n for y, n in visits.items()}, "templates": rows},
+                         ensure_ascii=False, indent=2))
     else:
+        print(f"As of {as_of.isoformat()}: completed C2 staff visits "
+              + (", ".join(f"{y}: {n}" for y, n in visits.items()) or "none"))
         for r in rows:
             print(f"{r['key']:<34} {','.join(r['activities']):<6} v{r['version']} {r['status']:<9} "
                   f"{len(r['items']):>3} items  {r['title'][:60]}")
@@ -246,18 +273,23 @@ def _actor_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_budget(engine, args) -> int:
-    report = budget.budget_report(engine, as_of=args.as_of)
+    report = budget.budget_report(engine, as_of=as_of_date(engine, args.as_of))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     def kr(v):
         return "–" if v is None else f"{v:>14,.2f}".replace(",", " ")
 
-    print(f"Budget as of {report['as_of']} (SEK)      allocated          spent      remaining")
+    print(f"Budget as of {report['as_of']} (SEK)      allocated          spent      remaining"
+          + ("   (example data)" if report["example"] else ""))
     for a in report["areas"]:
         print(f"  area {a['code']:<22}{kr(a['allocated'])} {kr(a['spent'])} {kr(a['remaining'])}")
     total = report["total"]
     print(f"  {'total':<27}{kr(total['allocated'])} {kr(total['spent'])} {kr(total['remaining'])}")
+    print(f"  {'of which decided':<27}{kr(total['decided'])}   not decided {kr(total['not_decided']).strip()}")
+    for a in report["areas"]:
+        if a["without_amount"]:
+            print(f"  area {a['code']} also lists {', '.join(a['without_amount'])} without an amount in the plan")
     for r in report["activities"]:
         if r["flags"]:
             print(f"  {r['code']:<5} {', '.join(_word('budget.flag', f) for f in r['flags'])}")
@@ -340,12 +372,18 @@ def _safe_url(url: str) -> str:
         return "(DATABASE_URL)"
 
 
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="describe the plan as it stood on this day "
+                        "(default: today while the plan runs, else its last day), as the pages' Per datum")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mobility", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="migrate the database and seed the plan").set_defaults(run=cmd_init)
     p = sub.add_parser("activities", help="list the plan's activities")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _as_of_option(p)
     p.set_defaults(run=cmd_activities)
     p = sub.add_parser("add-user", help="create or update a local account (password from stdin or a prompt)")
     p.add_argument("name")
@@ -364,14 +402,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["png", "svg"], default="png")
     p.add_argument("--size", choices=list(SIZES), default=DEFAULT_SIZE,
                    help="print canvas in pixels (columns: 85 or 175 mm at 300 dpi); default %(default)s")
-    p.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
-                   help="the date the images describe (default today)")
+    _as_of_option(p)
     p.set_defaults(run=cmd_export_charts)
     p = sub.add_parser("export", help="write every table (activities, audit, …) to one XLSX file, a sheet each")
     p.add_argument("file", type=Path)
+    _as_of_option(p)
     p.set_defaults(run=cmd_export)
     p = sub.add_parser("report", help="the follow-up report: what changed since a date, what is late, what comes")
-    p.add_argument("--since", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="the previous meeting: changes dated after it (default: the last meeting before --as-of)")
+    _as_of_option(p)
     p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--out", type=Path, required=True)
@@ -399,20 +439,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--faculty", choices=[f for f in FACULTIES if f])
     p.add_argument("--programme", choices=PROGRAMMES)
     p.add_argument("--level", choices=[v for v in LEVELS if v])
+    _as_of_option(p)
     p.set_defaults(run=cmd_targets)
 
 
     # Checklists
     p = sub.add_parser("checklists", help="list the checklist templates (current version, items in Swedish)")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _as_of_option(p)
     p.set_defaults(run=cmd_checklists)
 
 
     # Budget
     p = sub.add_parser("budget", help="allocated, spent and remaining per area and activity")
     p.add_argument("--json", action="store_true", help="print the report as JSON (amounts in SEK)")
-    p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
-                   help="count spending and decisions up to this day (default today)")
+    _as_of_option(p)
     p.set_defaults(run=cmd_budget)
     p = sub.add_parser("import-spend", help="import spending from CSV or XLSX, all or nothing")
     p.add_argument("file", type=Path, help="columns date, activity, amount_sek, description, reference")

@@ -376,14 +376,6 @@ def import_counts(*, engine: Engine, actor: Actor, data: bytes, filename: str, l
     return save_counts(engine=engine, actor=actor, cells=cells, source="import", lang=lang)
 
 
-def seed_example_counts(session: Session) -> None:
-    """The shipped example counts, marked ``source = example`` (run once by ``seed_once``)."""
-    cells = read_counts_file(EXAMPLE_FILE.read_bytes(), EXAMPLE_FILE.name)
-    stamp = now()
-    session.add_all(MobilityCount(**dict(zip(KEY_COLUMNS, c.key, strict=True)), count=c.count, source="example",
-                                  note=c.note, updated_by="system", updated_at=stamp) for c in cells)
-
-
 def latest_year(engine: Engine) -> int | None:
     """The newest year with any count: where the entry form opens."""
     with Session(engine) as session:

@@ -23,22 +23,35 @@ def example_counts(engine: Engine) -> dict[str, int]:
     return {name: n for name, n in found.items() if n}
 
 
+def _dependents(table):
+    """(child table, its foreign-key column) for rows without a ``source`` of their own that belong to ``table``'s
+    rows, e.g. a checklist run's items."""
+    return [(child, fk.parent) for child in SQLModel.metadata.sorted_tables if "source" not in child.c
+            for fk in child.foreign_keys if fk.column.table is table]
+
+
 def remove_example_data(*, engine: Engine, actor: Actor) -> dict[str, int]:
     """Delete every example row in one transaction (editors only); returns rows removed per table.
 
     Each removed row has its own audit entry holding what it was, so the change log can tell what went.
     """
+    from mobility.activities import refresh_latest_status
+
     removed, entries = {}, []
     with write_transaction(engine, actor) as session:
         for table in reversed(_tables_with_source()):
             rows = session.execute(select(table).where(table.c.source == EXAMPLE)).mappings().all()
             if not rows:
                 continue
+            examples = select(table.c.id).where(table.c.source == EXAMPLE)
+            for child, column in _dependents(table):  # e.g. a run's items: they go with their run
+                session.execute(delete(child).where(column.in_(examples)))
             session.execute(delete(table).where(table.c.source == EXAMPLE))
             removed[table.name] = len(rows)
             entity = _ENTITY.get(table.name, table.name)
             entries += [{"action": "remove_example", "entity": entity, "key": _row_key(table, row),
                          "before": {k: v for k, v in row.items() if k != "id"}} for row in rows]
+        refresh_latest_status(session)  # example status history removed: the latest status is what is left
         audit_many(session, actor, entries)
     return removed
 

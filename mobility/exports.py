@@ -28,7 +28,7 @@ from mobility.charts_targets import balance_chart, mix_chart, national_compariso
 from mobility.checklists import checklists_json
 from mobility.counts import counts_frame
 from mobility.examples import example_counts
-from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_sek, local_time, local_today, t
+from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_sek, local_time, t
 from mobility.print_layout import DEFAULT_SIZE, PrintSize, plain, print_figure
 
 # Chart images ---------------------------------------------------------------------------------------------------
@@ -53,31 +53,32 @@ class ChartSpec:
     def file_stem(self, lang: str) -> str:
         return self.stems.get(lang) or self.stems["sv"]
 
-    def build(self, engine: Engine, lang: str, today: date) -> go.Figure:
-        return self.make(engine, lang, today).figure
+    def build(self, engine: Engine, lang: str, as_of: date) -> go.Figure:
+        return self.make(engine, lang, as_of).figure
 
 
-def _timeline(engine: Engine, lang: str, today: date) -> Chart:
+def _timeline(engine: Engine, lang: str, as_of: date) -> Chart:
     area_names = {a.code: getattr(a, f"name_{lang}") for a in area_summaries(engine)}
     from mobility.overview import plan_texts, short_title
 
-    table = activity_table(engine, today)
+    table = activity_table(engine, as_of)
     texts = plan_texts()
     dated = table[table["start_month"].notna()]
-    first = int(dated["start_month"].min().year) if len(dated) else today.year
+    first = int(dated["start_month"].min().year) if len(dated) else as_of.year
     last = max([e.year for e in dated["end_month"].dropna()] + [s.year for s in dated["start_month"]],
-               default=today.year)
+               default=as_of.year)
     alt = t("print.alt.timeline", lang, n=len(dated), first=first, last=last,
-            done=int((table["status"] == "done").sum()), late=int(table["overdue"].sum()), date=fmt_date(today, lang))
-    figure = timeline(table, lang=lang, today=today, area_names=area_names,
+            done=int((table["status"] == "done").sum()), late=int(table["overdue"].sum()), date=fmt_date(as_of, lang))
+    figure = timeline(table, lang=lang, today=as_of, area_names=area_names,
                       short_titles={c: short_title(c, texts, lang) for c in table["code"]})
     return Chart(figure, alt, t("print.definition.timeline", lang), False)
 
 
 def _target(code: str) -> Callable[[Engine, str, date], Chart]:
-    def make(engine: Engine, lang: str, today: date) -> Chart:
-        cube = targets.count_cube(engine)
-        row = next(r for r in targets.report_from_cube(cube)["targets"] if r["code"] == code)
+    def make(engine: Engine, lang: str, as_of: date) -> Chart:
+        cube = targets.up_to(targets.count_cube(engine), as_of)
+        year, _ = targets.headline_year(cube["year"].unique(), as_of)
+        row = next(r for r in targets.report_from_cube(cube, year)["targets"] if r["code"] == code)
         goal = targets.goal(code)
         figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
         alt = t("print.alt.target", lang, name=goal.name[lang], year=row["target_year"],
@@ -93,8 +94,8 @@ def report_year(cube: pd.DataFrame) -> str:
     return str(int(cube["year"].max())) if len(cube) else "–"
 
 
-def _balance(engine: Engine, lang: str, today: date) -> Chart:
-    cube = targets.count_cube(engine)
+def _balance(engine: Engine, lang: str, as_of: date) -> Chart:
+    cube = targets.up_to(targets.count_cube(engine), as_of)
     spec = targets.plan_goals()["balance"]
     frame = targets.balance_from_cube(cube)
     latest = frame.iloc[-1] if len(frame) else None
@@ -107,18 +108,18 @@ def _balance(engine: Engine, lang: str, today: date) -> Chart:
                  bool(cube["examples"].any()))
 
 
-def _mix(engine: Engine, lang: str, today: date) -> Chart:
-    cube = targets.count_cube(engine)
+def _mix(engine: Engine, lang: str, as_of: date) -> Chart:
+    cube = targets.up_to(targets.count_cube(engine), as_of)
     frame = targets.composition_from_cube(cube)
-    parts = targets.report_from_cube(cube)["composition"]
+    parts = targets.report_from_cube(cube, targets.headline_year(cube["year"].unique(), as_of)[0])["composition"]
     alt = t("print.alt.mix", lang, year=report_year(cube), parts=", ".join(
         f"{t(f'targets.mix.{p}', lang).lower()} {fmt_int(n, lang)}" for p, n in parts.items()))
     return Chart(mix_chart(frame, lang=lang), alt, targets.plan_goals()["composition"]["definition"][lang],
                  bool(cube["examples"].any()))
 
 
-def _national(engine: Engine, lang: str, today: date) -> Chart:
-    cube = targets.count_cube(engine, academic=True)
+def _national(engine: Engine, lang: str, as_of: date) -> Chart:
+    cube = targets.up_to(targets.count_cube(engine, academic=True), as_of, academic=True)
     comparison = targets.national_comparison(cube)
     years = sorted(set(comparison["year"])) if len(comparison) else []
     span = f"{targets.year_label(years[0], True)}–{targets.year_label(years[-1], True)}" if years else "–"
@@ -127,15 +128,15 @@ def _national(engine: Engine, lang: str, today: date) -> Chart:
                  t("targets.national.caption", lang, sources=sources), bool(cube["examples"].any()))
 
 
-def _budget_burn(engine: Engine, lang: str, today: date) -> Chart:
-    total = budget.budget_report(engine, as_of=today)["total"]
-    spend, planned = budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today)
+def _budget_burn(engine: Engine, lang: str, as_of: date) -> Chart:
+    total = budget.budget_report(engine, as_of=as_of)["total"]
+    spend, planned = budget.cumulative_spend(engine, as_of=as_of), budget.planned_burn(engine, as_of=as_of)
     allocated = round(total["allocated"] * 100)
-    figure = burn_chart(spend, planned, lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
+    figure = burn_chart(spend, planned, lang=lang, scope=t("chart.burn.whole", lang), as_of=as_of,
                         allocated_ore=allocated)
-    planned_now = planned.loc[planned["date"] <= today, "planned_sek"]
+    planned_now = planned.loc[planned["date"] <= as_of, "planned_sek"]
     alt = t("chart.burn.alt", lang, spent=fmt_sek(total["spent"], lang),
-            planned=fmt_sek(planned_now.iloc[-1] if len(planned_now) else 0, lang), date=fmt_date(today, lang),
+            planned=fmt_sek(planned_now.iloc[-1] if len(planned_now) else 0, lang), date=fmt_date(as_of, lang),
             allocated=fmt_sek(total["allocated"], lang))
     return Chart(figure, alt, t("print.definition.budget_burn", lang), "spend" in example_counts(engine))
 
@@ -193,12 +194,12 @@ def print_image(fig: go.Figure, *, lang: str, as_of: date, examples: bool, size:
     return figure_image(canvas.figure, fmt=fmt, width=canvas.width, height=canvas.height, scale=canvas.scale)
 
 
-def chart_image(engine: Engine, key: str, *, lang: str, today: date, fmt: str = "png",
+def chart_image(engine: Engine, key: str, *, lang: str, as_of: date, fmt: str = "png",
                 size: str = DEFAULT_SIZE) -> bytes:
-    """One registered chart, built from the database as of ``today``, on the print canvas ``size``."""
+    """One registered chart, built from the database as it stood on ``as_of``, on the print canvas ``size``."""
     spec = CHARTS[key]
-    chart = spec.make(engine, lang, today)
-    return print_image(chart.figure, lang=lang, as_of=today, examples=chart.examples, size=size, fmt=fmt,
+    chart = spec.make(engine, lang, as_of)
+    return print_image(chart.figure, lang=lang, as_of=as_of, examples=chart.examples, size=size, fmt=fmt,
                        source_key=spec.source_key)
 
 
@@ -234,27 +235,27 @@ def caption(chart: Chart, files: list[str], *, lang: str, as_of: date, source_ke
     return "\n".join(lines) + "\n"
 
 
-def chart_files(engine: Engine, *, lang: str, today: date, formats=("png", "svg"),
+def chart_files(engine: Engine, *, lang: str, as_of: date, formats=("png", "svg"),
                 size: str = DEFAULT_SIZE) -> dict[str, bytes]:
     """Every registered chart in every format, plus one caption file: {file name: content}."""
     files: dict[str, bytes] = {}
     captions = []
     for key, spec in CHARTS.items():
-        chart = spec.make(engine, lang, today)
-        names = [chart_file_name(key, lang=lang, fmt=fmt, as_of=today, size=size) for fmt in formats]
+        chart = spec.make(engine, lang, as_of)
+        names = [chart_file_name(key, lang=lang, fmt=fmt, as_of=as_of, size=size) for fmt in formats]
         for name, fmt in zip(names, formats, strict=True):
-            files[name] = print_image(chart.figure, lang=lang, as_of=today, examples=chart.examples, size=size,
+            files[name] = print_image(chart.figure, lang=lang, as_of=as_of, examples=chart.examples, size=size,
                                       fmt=fmt, source_key=spec.source_key)
-        captions.append(caption(chart, names, lang=lang, as_of=today, source_key=spec.source_key))
-    files[caption_file_name(lang, as_of=today, size=size)] = "\n".join(captions).encode("utf-8")
+        captions.append(caption(chart, names, lang=lang, as_of=as_of, source_key=spec.source_key))
+    files[caption_file_name(lang, as_of=as_of, size=size)] = "\n".join(captions).encode("utf-8")
     return files
 
 
-def charts_zip(engine: Engine, *, lang: str, today: date, formats=("png", "svg"), size: str = DEFAULT_SIZE) -> bytes:
+def charts_zip(engine: Engine, *, lang: str, as_of: date, formats=("png", "svg"), size: str = DEFAULT_SIZE) -> bytes:
     """Every registered chart in every format, one file each, and the caption file, in a ZIP."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in chart_files(engine, lang=lang, today=today, formats=formats, size=size).items():
+        for name, content in chart_files(engine, lang=lang, as_of=as_of, formats=formats, size=size).items():
             archive.writestr(name, content)
     return buffer.getvalue()
 
@@ -297,17 +298,29 @@ def _cell(value):
     return neutralise(value)
 
 
-def activities_sheet(engine: Engine) -> pd.DataFrame:
-    df = activity_table(engine, local_today())
+def activities_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    df = activity_table(engine, as_of)
     return df.drop(columns=["version", "years"])
 
 
-def audit_sheet(engine: Engine) -> pd.DataFrame:
-    return audit_entries(engine, limit=None).iloc[::-1].reset_index(drop=True)  # oldest first, as a ledger
+def audit_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    """The change log up to the end of ``as_of``, oldest first, as a ledger."""
+    return audit_entries(engine, until=as_of, limit=None).iloc[::-1].reset_index(drop=True)
+
+
+def spending_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    ledger = budget.ledger_entries(engine, limit=None)
+    return ledger[ledger["spent_on"] <= as_of].reset_index(drop=True)
+
+
+def counts_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    """The counts of periods begun by ``as_of``."""
+    frame = counts_frame(engine)
+    return frame[frame["year"] <= as_of.year].reset_index(drop=True)
 
 
 # Sheet name (≤ 31 characters, Excel's limit) → loader. A domain adds its table here.
-def checklist_items_sheet(engine: Engine) -> pd.DataFrame:
+def checklist_items_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
     """Every item of every checklist's newest version, one row each."""
     return pd.DataFrame([
         {"key": c["key"], "title": c["title"], "version": c["version"], "status": c["status"],
@@ -316,28 +329,31 @@ def checklist_items_sheet(engine: Engine) -> pd.DataFrame:
     ])
 
 
-def deliverables_sheet(engine: Engine) -> pd.DataFrame:
+def deliverables_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    """The register as it is now (deliverables carry no business date)."""
     from mobility.deliverables import register
 
     return pd.DataFrame(register(engine)).drop(columns=["version"], errors="ignore")
 
 
-def communications_sheet(engine: Engine) -> pd.DataFrame:
+def communications_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
     from mobility.communications import entries
     from mobility.models import Communication
 
     return pd.DataFrame(entries(engine, limit=None)[::-1], columns=list(Communication.model_fields))
 
 
-def meetings_sheet(engine: Engine) -> pd.DataFrame:
+def meetings_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
+    """The meetings held by ``as_of``."""
     from mobility.meetings import meetings
     from mobility.models import Meeting
 
-    return pd.DataFrame([{**m, "attendees": ", ".join(m["attendees"])} for m in meetings(engine)][::-1],
+    return pd.DataFrame([{**m, "attendees": ", ".join(m["attendees"])} for m in meetings(engine)
+                         if m["held_on"] <= as_of][::-1],
                         columns=list(Meeting.model_fields))
 
 
-def meeting_actions_sheet(engine: Engine) -> pd.DataFrame:
+def meeting_actions_sheet(engine: Engine, as_of: date) -> pd.DataFrame:
     """Every action, open or done, with the meeting that set it; decisions are one column of ``meetings``."""
     from mobility.meetings import actions, decisions
 
@@ -348,10 +364,11 @@ def meeting_actions_sheet(engine: Engine) -> pd.DataFrame:
                                        "id"])
 
 
-SHEETS: dict[str, Callable[[Engine], pd.DataFrame]] = {
+# Each loader is (engine, as_of) -> frame: the workbook describes the plan as it stood on one day.
+SHEETS: dict[str, Callable[[Engine, date], pd.DataFrame]] = {
     "activities": activities_sheet,
-    "counts": counts_frame,
-    "spending": lambda engine: budget.ledger_entries(engine, limit=None),
+    "counts": counts_sheet,
+    "spending": spending_sheet,
     "checklists": checklist_items_sheet,
     "deliverables": deliverables_sheet,
     "communications": communications_sheet,
@@ -386,6 +403,6 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return neutralised(df).to_csv(index=False).encode("utf-8-sig")
 
 
-def export_workbook(engine: Engine) -> bytes:
-    """Everything, one sheet per registered table."""
-    return to_xlsx({name: load(engine) for name, load in SHEETS.items()})
+def export_workbook(engine: Engine, *, as_of: date) -> bytes:
+    """Everything as it stood on ``as_of``, one sheet per registered table."""
+    return to_xlsx({name: load(engine, as_of) for name, load in SHEETS.items()})

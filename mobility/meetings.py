@@ -119,10 +119,11 @@ def meetings(engine: Engine) -> list[dict]:
         return [{**m.model_dump(), "attendees": json.loads(m.attendees) if m.attendees else []} for m in rows]
 
 
-def last_meeting_before(engine: Engine, today: date) -> date | None:
+def last_meeting_before(engine: Engine, as_of: date) -> date | None:
+    """The meeting a report for ``as_of`` follows up: the latest one held before that day."""
     with Session(engine) as session:
         return session.execute(
-            select(Meeting.held_on).where(Meeting.held_on <= today).order_by(Meeting.held_on.desc()).limit(1)
+            select(Meeting.held_on).where(Meeting.held_on < as_of).order_by(Meeting.held_on.desc()).limit(1)
         ).scalar()
 
 

@@ -17,6 +17,7 @@ class Plan(SQLModel, table=True):
     end_year: int
     follow_up_rhythm: str = Field(max_length=20)
     source_file: str
+    start_only_months: int = 12  # the plan file's rule: an activity given only a start is assumed to run this long
 
 
 class Area(SQLModel, table=True):
@@ -76,7 +77,9 @@ class StatusChange(SQLModel, table=True):
     previous_status: str | None = Field(default=None, max_length=20)
     comment: str = ""
     changed_by: str
-    changed_at: datetime
+    changed_at: datetime  # when it was entered
+    effective_on: date = Field(index=True)  # the day it took effect (may be earlier than entered)
+    source: str = Field(default="manual", max_length=10)  # manual or example
 
 
 class AuditEntry(SQLModel, table=True):
@@ -117,6 +120,7 @@ class Meeting(SQLModel, table=True):
     attendees: str = ""  # JSON list of names: the working group's and free ones
     recorded_by: str
     recorded_at: datetime
+    source: str = Field(default="manual", max_length=10)  # manual or example
 
 
 # Mobility counts: one aggregate number (never persons) per cell; empty term/level/faculty = not broken down
@@ -200,6 +204,7 @@ class ChecklistRun(SQLModel, table=True):
     completed_at: datetime | None = None
     completed_by: str | None = None
     archived_at: datetime | None = None
+    source: str = Field(default="manual", max_length=10)  # manual or example
 
 
 class ChecklistRunItem(SQLModel, table=True):

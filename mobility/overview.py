@@ -111,7 +111,7 @@ def area_cards(engine: Engine, as_of: date) -> list[AreaStatus]:
     report = targets.report_from_cube(cube[cube["year"] <= year] if year else cube.iloc[0:0], year)
     goals = targets.plan_goals()["targets"]
     by_area = {g.area: {**r, "year": year} for g, r in zip(goals, report["targets"], strict=True)}
-    visits = checklists.staff_visits_per_year(engine)  # a completed visit counts, whatever its year
+    visits = checklists.staff_visits_per_year(engine, as_of)  # completed by as_of, whatever its year
     measures = {"C": {"visits": visits}, "D": {"year": year, "mix": report["composition"]} if year else {}}
     cards = []
     for area in area_summaries(engine):

@@ -81,10 +81,6 @@ def parse_resources(text: str | None) -> Resources:
     return Resources(_krona(amounts[0]), cofinancing_required=cofinancing)
 
 
-def split_goals(goals_text: str) -> list[str]:
-    return [g.strip() for g in goals_text.split(",") if g.strip()]
-
-
 def load_plan_file(path: Path) -> dict:
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -106,6 +102,7 @@ def seed_plan(engine: Engine, path: Path) -> bool:
             key=raw["key"], title_sv=raw["title"]["sv"], title_en=raw["title"]["en"],
             start_year=raw["period"]["start"], end_year=raw["period"]["end"],
             follow_up_rhythm=raw["follow_up"]["rhythm"], source_file=path.name,
+            start_only_months=raw["start_only_months"],
         )
         session.add(plan)
         session.flush()
@@ -143,19 +140,17 @@ def seed_plan(engine: Engine, path: Path) -> bool:
 
 
 def init_database(engine: Engine) -> None:
-    """Start-up: migrate, seed every plan file not in the database yet, then the domains' seeds (all idempotent)."""
-    # Imported here: the domain modules import this one.
+    """Start-up: migrate, seed every plan file not in the database yet, the checklists, then the example data
+    (all idempotent)."""
+    # Imported here, not at the top: targets reads plan files through this module, and example data uses targets' kin.
     from mobility.checklists import seed_checklists
-    from mobility.counts import seed_example_counts
     from mobility.db import migrate
     from mobility.deliverables import seed_deliverables
-    from mobility.examples import seed_once
-    from mobility.spending import seed_example_spending
+    from mobility.example_data import seed_examples
 
     migrate(engine)
     for path in PLAN_FILES:
         seed_plan(engine, path)
-    seed_once(engine, "example_counts", seed_example_counts)
-    seed_once(engine, "example_spending", seed_example_spending)
     seed_checklists(engine)
     seed_deliverables(engine)
+    seed_examples(engine)

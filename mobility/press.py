@@ -5,6 +5,7 @@ never disagree. Counts under five can identify people, so a publishable count be
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import plotly.graph_objects as go
 from sqlalchemy import Engine
@@ -103,16 +104,16 @@ def stamp_source(fig: go.Figure, *, lang: str, as_of) -> go.Figure:
     return fig
 
 
-def press_images(engine: Engine, *, lang: str, today) -> list[tuple[str, dict[str, str], str]]:
+def press_images(engine: Engine, *, lang: str, as_of: date) -> list[tuple[str, dict[str, str], str]]:
     """(chart key, {"tall": SVG, "short": SVG}, alt text) of the press view's charts in the print layout, as the
     screen shows them: what is on the screen is what the magazine gets."""
     from mobility import exports
     from mobility.print_layout import SCREEN, SCREEN_SHORT, plain
 
-    view = press_view(engine, lang=lang, today=today)
+    view = press_view(engine, lang=lang, as_of=as_of)
     by_chart = {"target_a": "target_a", "target_b": "target_b", "budget_burn": "budget"}
     details = {h.key: f"{h.value} ({h.detail})" for h in view.headlines}
-    return [(key, {shape: exports.print_image(figure, lang=lang, as_of=today, examples=view.examples, size=size,
+    return [(key, {shape: exports.print_image(figure, lang=lang, as_of=as_of, examples=view.examples, size=size,
                                               fmt="svg", source_key=exports.CHARTS[key].source_key).decode("utf-8")
                    for shape, size in (("tall", SCREEN), ("short", SCREEN_SHORT))},
              f"{plain(figure.layout.title.text)}: {details[by_chart[key]]}")
@@ -127,13 +128,13 @@ class PressView:
     year: int | None
 
 
-def press_view(engine: Engine, *, lang: str, today) -> PressView:
-    """Everything the press view shows, from the same reports as the CLI."""
-    cube = targets.count_cube(engine)
-    report = targets.report_from_cube(cube)
-    money = budget.budget_report(engine, as_of=today)
-    table = activity_table(engine, today)
-    examples = bool(cube["examples"].any()) or "spend" in example_counts(engine)
+def press_view(engine: Engine, *, lang: str, as_of: date) -> PressView:
+    """Everything the press view shows on ``as_of``, from the same reports as the CLI."""
+    cube = targets.up_to(targets.count_cube(engine), as_of)
+    report = targets.report_from_cube(cube, targets.headline_year(cube["year"].unique(), as_of)[0])
+    money = budget.budget_report(engine, as_of=as_of)
+    table = activity_table(engine, as_of)
+    examples = bool(cube["examples"].any()) or money["example"] or bool(example_counts(engine).get("statuschange"))
     done = int((table["status"] == "done").sum())
     figures = headlines(target_figures=report, budget_figures=money, activities_done=done, activities_total=len(table),
                         lang=lang)
@@ -142,15 +143,15 @@ def press_view(engine: Engine, *, lang: str, today) -> PressView:
         goal = targets.goal(row["code"])
         figure = target_chart(targets.series_from_cube(cube, goal), row, name=goal.name[lang], lang=lang)
         charts.append((f"target_{row['code'].lower()}", suppress_small_counts(figure)))
-    burn = burn_chart(budget.cumulative_spend(engine, as_of=today), budget.planned_burn(engine, as_of=today),
-                      lang=lang, scope=t("chart.burn.whole", lang), as_of=today,
+    burn = burn_chart(budget.cumulative_spend(engine, as_of=as_of), budget.planned_burn(engine, as_of=as_of),
+                      lang=lang, scope=t("chart.burn.whole", lang), as_of=as_of,
                       allocated_ore=round(money["total"]["allocated"] * 100))
     charts.append(("budget_burn", burn))
     for _, figure in charts:
         figure.update_layout(height=520, margin={"t": 70, "b": 150, "r": 30}, title_font_size=17,
                              legend={"y": -0.22, "yanchor": "top"})
         figure.update_yaxes(automargin=True)
-        stamp_source(figure, lang=lang, as_of=today)
+        stamp_source(figure, lang=lang, as_of=as_of)
         if examples:
             mark_example(figure, lang)
     return PressView(figures, charts, examples, report["year"])

@@ -45,8 +45,9 @@ def title(report: dict, lang: str) -> str:
 
 
 def dates_line(report: dict, lang: str) -> str:
-    since, today = fmt_date(report["since"], lang), fmt_date(report["today"], lang)
-    return t("followup.report.dates", lang, since=since, today=today)
+    since, as_of = fmt_date(report["since"], lang), fmt_date(report["as_of"], lang)
+    line = t("followup.report.dates", lang, since=since, as_of=as_of)
+    return f"{line} · {t('example.badge', lang)}" if report.get("example") else line
 
 
 def language_tag(lang: str) -> str:
@@ -221,7 +222,7 @@ def to_pdf(report: dict, lang: str) -> bytes:
     pdf.set_subject(dates_line(report, lang))
     pdf.set_author(t("report.author", lang))
     pdf.set_creator("Mobilitetsplanen (python -m mobility)")
-    pdf.set_creation_date(datetime.combine(report["today"], datetime.min.time(), TIMEZONE))
+    pdf.set_creation_date(datetime.now(TIMEZONE))  # when the file was made; the report's date is in its subject
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=16)
@@ -297,4 +298,4 @@ def render(report: dict, fmt: str, lang: str) -> bytes:
 
 def file_name(report: dict, fmt: str, lang: str) -> str:
     stem = "uppfoljning" if lang == "sv" else "follow-up"
-    return f"{stem}-{report['since'].isoformat()}-{report['today'].isoformat()}.{fmt}"
+    return f"{stem}-{report['since'].isoformat()}-{report['as_of'].isoformat()}.{fmt}"

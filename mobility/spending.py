@@ -35,7 +35,7 @@ from mobility.service import (
 from mobility.text import control_character
 
 
-def _activity_ids(session: Session) -> dict[str, int]:
+def activity_ids(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Activity.code, Activity.id).order_by(Activity.plan_id)).all())
 
 
@@ -106,7 +106,7 @@ def add_spend(*, engine: Engine, actor: Actor, spent_on, activity: str, amount, 
               "reference": reference}
     try:
         with write_transaction(engine, actor) as session:
-            codes = _activity_ids(session)
+            codes = activity_ids(session)
             entry, problems = _check_entry(values, codes=codes, today=today or local_today(), lang=lang, where=where)
             if entry and entry.reference and _existing_references(session, [entry.reference]):
                 problems.append(where("reference", t("budget.err.reference_exists", lang, value=entry.reference)))
@@ -140,7 +140,7 @@ def preview_import(engine: Engine, *, data: bytes, filename: str, lang: str = "s
                    ) -> ImportPreview:
     """Read and check a file without writing: rows to add, rows skipped (reference already in the ledger), problems."""
     with Session(engine) as session:
-        checked, problems = _check_file(data, filename, codes=_activity_ids(session), lang=lang, today=today)
+        checked, problems = _check_file(data, filename, codes=activity_ids(session), lang=lang, today=today)
         if problems:
             return ImportPreview(problems=problems)
         return _split_known(session, checked)
@@ -202,7 +202,7 @@ def import_spend(*, engine: Engine, actor: Actor, data: bytes, filename: str, la
     one statement and each gets its own audit entry.
     """
     with Session(engine) as session:
-        codes = _activity_ids(session)
+        codes = activity_ids(session)
     checked, problems = _check_file(data, filename, codes=codes, lang=lang, today=today)
     if problems:
         raise ValidationError(problems)
@@ -226,43 +226,3 @@ def import_spend(*, engine: Engine, actor: Actor, data: bytes, filename: str, la
     except IntegrityError as exc:  # only if the reference check was bypassed: the unique reference still holds
         raise ConcurrentEditError(filename) from exc
     return preview
-
-
-# Example data -----------------------------------------------------------------------------------------------------
-EXAMPLE_SPENDING = [  # (activity, date, amount as written, description, reference)
-    ("A1", "2016-03-10", "18 400", "Resebidrag utresande studenter vt-16", "EX-16-001"),
-    ("A1", "2016-06-15", "22 750,50", "Resebidrag utresande studenter ht-16", "EX-16-007"),
-    ("A1", "2016-10-05", "24 300", "Informationskampanj utlandsstudier", "EX-16-019"),
-    ("A1", "2017-01-20", "19 800", "Resebidrag utresande studenter vt-17", "EX-17-002"),
-    ("A2", "2016-11-14", "12 600", "Informationsmöten utlandsstudier, tryck", "EX-16-024"),
-    ("A2", "2017-03-02", "9 450", "Informationsmöten utlandsstudier, lokal och fika", "EX-17-011"),
-    ("A3", "2017-02-08", "15 000", "Stipendier 10 × 1 500 kr", "EX-17-006"),
-    ("A3", "2017-09-12", "13 500", "Stipendier 9 × 1 500 kr", "EX-17-031"),
-    ("A4", "2016-04-20", "1 850", "Material till mässa", "EX-16-004"),
-    ("A4", "2017-05-11", "1 600", "Material till mässa", "EX-17-019"),
-    ("A5", "2017-04-03", "6 200", "Översättning av webbtexter", "EX-17-014"),
-    ("B2", "2016-10-20", "32 000", "Erasmus+ lärarutbyte, resor", "EX-16-018"),
-    ("B2", "2017-02-14", "41 500", "Erasmus+ lärarutbyte, resor och logi", "EX-17-008"),
-    ("B2", "2017-05-30", "28 900,75", "Erasmus+ lärarutbyte, logi", "EX-17-022"),
-    ("B2", "2017-06-02", "-2 500", "Rättelse: hotellfaktura bokad två gånger (EX-17-022)", "EX-17-023"),
-    ("B6", "2016-11-08", "8 000", "Workshop för lärare", "EX-16-023"),
-    ("B7", "2016-05-18", "4 200", "Seminarium om internationalisering, förtäring", "EX-16-006"),
-    ("B9", "2017-03-15", "45 000", "Kursutveckling, engelskspråkiga kurser", "EX-17-012"),
-    ("B9", "2017-10-10", "52 000", "Kursutveckling, engelskspråkiga kurser", "EX-17-034"),
-    ("B10", "2017-06-20", "60 000", "Egen insats i projekt med motfinansiering", "EX-17-025"),
-    ("C1", "2017-02-22", "14 000", "Personalutbyte, resor", "EX-17-009"),
-    ("C1", "2017-05-17", "21 500", "Personalutbyte, resor och logi", "EX-17-020"),
-    ("D2", "2016-09-30", "7 800", "Rekryteringsmaterial", "EX-16-015"),
-    ("D2", "2017-08-25", "9 900", "Rekryteringsmässa", "EX-17-029"),
-    ("IBS", "2017-03-01", "95 000", "International Student Barometer, deltagaravgift", "EX-17-010"),
-]
-
-
-def seed_example_spending(session: Session) -> None:
-    """Plausible spending for 2016–2017, marked as example data (``remove-example`` removes it)."""
-    codes, at = _activity_ids(session), now()
-    session.add_all([
-        Spend(activity_id=codes[code], spent_on=date.fromisoformat(day), amount_ore=parse_amount(amount),
-              description=text, reference=reference, source="example", entered_by="system", entered_at=at)
-        for code, day, amount, text, reference in EXAMPLE_SPENDING
-    ])

@@ -9,6 +9,7 @@ and an academic year is shown only when both of its terms have data.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -216,14 +217,39 @@ def report_from_cube(cube: pd.DataFrame, year: int | None = None) -> dict:
     }
 
 
-def targets_report(engine: Engine, *, year: int | None = None, academic: bool = False, faculty: str | None = None,
-                   programme: str | None = None, level: str | None = None) -> dict:
-    """Every target's standing, the balance and the mix in ``year`` (default: the latest year with data).
+def last_year_by(as_of: date, academic: bool) -> int:
+    """The latest period year that has begun by ``as_of`` (an academic year begins with its autumn term)."""
+    return as_of.year if not academic or as_of.month >= 8 else as_of.year - 1
 
-    The shape of ``python -m mobility targets --json``.
+
+def headline_year(years, as_of: date, academic: bool = False) -> tuple[int | None, str]:
+    """The year the targets' headline shows on ``as_of``, and why: ``as_of_year`` (that year has counts),
+    ``latest_before`` (the last year with counts up to it) or ``no_data``."""
+    limit = last_year_by(as_of, academic)
+    known = [int(y) for y in years if y <= limit]
+    if limit in known:
+        return limit, "as_of_year"
+    return (max(known), "latest_before") if known else (None, "no_data")
+
+
+def up_to(cube: pd.DataFrame, as_of: date, academic: bool = False) -> pd.DataFrame:
+    """The counts of periods begun by ``as_of``: a view of an earlier day does not show later years."""
+    return cube[cube["year"] <= last_year_by(as_of, academic)]
+
+
+def targets_report(engine: Engine, *, as_of: date, year: int | None = None, academic: bool = False,
+                   faculty: str | None = None, programme: str | None = None, level: str | None = None) -> dict:
+    """Every target's standing, the balance and the mix in ``year`` (default: the headline year on ``as_of``).
+
+    The shape of ``python -m mobility targets --json``; ``year_reason`` says which year was chosen and why.
     """
-    cube = count_cube(engine, academic=academic, faculty=faculty, programme=programme, level=level)
-    report = report_from_cube(cube, year)
+    cube = up_to(count_cube(engine, academic=academic, faculty=faculty, programme=programme, level=level), as_of,
+                 academic)
+    reason = "chosen"
+    if year is None:
+        year, reason = headline_year(cube["year"].unique(), as_of, academic)
+    report = {"as_of": as_of.isoformat(), "year_reason": reason, "example": bool(cube["examples"].sum()),
+              **report_from_cube(cube, year)}
     ratio = report["balance"]["ratio"]
     report["balance"]["ratio"] = None if ratio is None or ratio != ratio else float(ratio)
     return report
@@ -258,14 +284,17 @@ def national_comparison(cube_academic: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "direction", "who", "value", "index"])
 
 
-def targets_page(engine: Engine, *, academic: bool = False, faculty: str | None = None, programme: str | None = None,
-                 level: str | None = None) -> dict:
-    """Everything the targets page draws, from two GROUP BY queries (cached by the page on the data version)."""
-    cube = count_cube(engine, academic=academic, faculty=faculty, programme=programme, level=level)
-    cube_academic = cube if academic else count_cube(engine, academic=True, faculty=faculty, programme=programme,
-                                                     level=level)
+def targets_page(engine: Engine, *, as_of: date, academic: bool = False, faculty: str | None = None,
+                 programme: str | None = None, level: str | None = None) -> dict:
+    """Everything the targets page draws on ``as_of``, from two GROUP BY queries (cached on the data version)."""
+    cube = up_to(count_cube(engine, academic=academic, faculty=faculty, programme=programme, level=level), as_of,
+                 academic)
+    cube_academic = cube if academic else up_to(count_cube(engine, academic=True, faculty=faculty,
+                                                           programme=programme, level=level), as_of, True)
+    years = sorted(int(y) for y in cube["year"].unique())
     return {
-        "years": sorted(int(y) for y in cube["year"].unique()),
+        "years": years,
+        "headline": headline_year(years, as_of, academic),
         "series": {g.code: series_from_cube(cube, g) for g in plan_goals()["targets"]},
         "balance": balance_from_cube(cube),
         "composition": composition_from_cube(cube),

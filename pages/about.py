@@ -8,7 +8,7 @@ ctx = shell.page("about")
 lang, t = ctx.lang, ctx.t
 
 plan = cached_query(about.about_the_plan)()
-st.title(plan["title"][lang])
+ctx.heading(plan["title"][lang])
 st.caption(t("about.lead"))
 
 for part in plan["sections"]:

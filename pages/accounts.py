@@ -8,7 +8,7 @@ from mobility.ui.data import engine
 ctx = shell.page("accounts")
 lang, t = ctx.lang, ctx.t
 
-st.title(t("page.accounts"))
+ctx.heading(t("page.accounts"))
 if shell.sso_configured():
     st.info(t("accounts.sso"))
     st.stop()

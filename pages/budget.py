@@ -38,7 +38,7 @@ summaries = cached_query(activities.area_summaries)()
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
 ledger = cached_query(budget.ledger_summary)()
 
-st.title(t("budget.title"))
+ctx.heading(t("budget.title"))
 st.caption(t("budget.lead"))
 if ctx.actor.can_edit:  # IO records spending on a page of its own, without scrolling past the charts
     st.page_link("pages/spending.py", label=t("spending.link"), icon=":material/receipt_long:",
@@ -51,7 +51,7 @@ last_spend_year = ledger["last_date"].year if ledger["last_date"] else 0
 plan_years = list(range(funded_from.year, max(funded_to.year + 1, last_spend_year) + 1))
 year = url_selectbox(t("budget.filter.year"), plan_years, key="year", lang=lang, container=f2,
                      placeholder=t("common.all"))
-as_of = budget.position_date(year, ctx.today)
+as_of = budget.position_date(year, ctx.as_of)
 table = cached_query(budget.budget_table)(as_of=as_of)
 shown = table[table["area"] == area] if area else table
 titles = dict(zip(table["code"], table[f"title_{lang}"], strict=True))

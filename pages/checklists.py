@@ -51,7 +51,7 @@ if print_view:
                  query_params={**shell.lang_param(lang), "checklist": key})
     st.stop()
 
-st.title(t("checklists.title"))
+ctx.heading(t("checklists.title"))
 st.caption(t("checklists.lead"))
 st.caption(f":material/info: {t('labels.checklists')}")
 

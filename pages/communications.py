@@ -13,20 +13,20 @@ SHOWN = 200  # the newest entries on screen; the downloads and the CLI hold them
 ctx = shell.page("communications")
 lang, t = ctx.lang, ctx.t
 
-st.title(t("comms.title"))
+ctx.heading(t("comms.title"))
 st.caption(t("comms.lead"))
 
-counts = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.today)
+counts = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.as_of)
 st.header(t("comms.per_term"), divider="gray")
 if counts:
     st.table(communications.table_by_term(counts, lang), hide_index=True)
-    st.caption(t("comms.per_term_caption", date=fmt_date(ctx.today, lang)))
+    st.caption(t("comms.per_term_caption", date=fmt_date(ctx.as_of, lang)))
 else:
     st.caption(t("comms.none_yet"))
 
 st.header(t("comms.latest"), divider="gray")
-rows = cached_query(communications.entries)(until=ctx.today, limit=SHOWN)
-total = cached_query(communications.count_entries)(until=ctx.today)
+rows = cached_query(communications.entries)(until=ctx.as_of, limit=SHOWN)
+total = cached_query(communications.count_entries)(until=ctx.as_of)
 if rows:
     if total > len(rows):
         st.caption(t("comms.shown", n=len(rows), total=total))
@@ -47,11 +47,12 @@ if rows:
     )
 
 shell.editors_only_below(ctx)
-codes = [""] + list(cached_query(activity_table)(ctx.today)["code"])
+codes = [""] + list(cached_query(activity_table)(ctx.as_of)["code"])
 with st.form("communication", clear_on_submit=True):
     st.markdown(f"**{t('comms.form.title')}**")
     left, middle, right = st.columns(3)
-    held_on = left.date_input(t("comms.form.date"), value=ctx.today, max_value=ctx.today, format="YYYY-MM-DD")
+    held_on = left.date_input(t("comms.form.date"), value=ctx.as_of, min_value=ctx.period.first, max_value=ctx.today,
+                              format="YYYY-MM-DD")  # dated like the page: past activities can be logged
     channel = middle.selectbox(t("comms.form.channel"), list(communications.channels()),
                                format_func=lambda c: communications.channel_name(c, lang))
     activity = right.selectbox(t("comms.form.activity"), codes, format_func=lambda c: c or "–")

@@ -35,7 +35,7 @@ def show_conflict(exc: counts.CountConflict) -> None:
                   t("counts.col.now"): [number(v) for _, _, v in exc.conflicts]}, hide_index=True, width="stretch")
 
 
-st.title(t("counts.title"))
+ctx.heading(t("counts.title"))
 st.caption(t("counts.lead"))
 grid_tab, import_tab, records_tab, example_tab = st.tabs(
     [t("counts.tab.grid"), t("counts.tab.import"), t("recimport.tab"), t("counts.tab.example")])

@@ -11,7 +11,7 @@ from mobility.ui.widgets import url_selectbox
 ctx = shell.page("deliverables")
 lang, t = ctx.lang, ctx.t
 
-st.title(t("deliverables.title"))
+ctx.heading(t("deliverables.title"))
 st.caption(t("deliverables.lead"))
 st.caption(f":material/info: {t('deliverables.reading')}")
 
@@ -66,7 +66,7 @@ with st.form(f"deliverable-{key}", clear_on_submit=True):
     link = st.text_input(t("deliverables.form.link"), value=chosen["link"], max_chars=deliverables.LINK_MAX)
     left, right = st.columns(2)
     approved_on = left.date_input(t("deliverables.form.approved_on"), value=chosen["approved_on"],
-                                  max_value=ctx.today, format="YYYY-MM-DD")
+                                  min_value=ctx.period.first, max_value=ctx.today, format="YYYY-MM-DD")
     approved_by = right.text_input(t("deliverables.form.approved_by"), value=chosen["approved_by"],
                                    max_chars=deliverables.NAME_MAX)
     upload = st.file_uploader(t("deliverables.form.file", mb=deliverables.MAX_FILE_BYTES // (1024 * 1024)),

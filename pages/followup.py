@@ -9,17 +9,18 @@ from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
-from mobility.ui.widgets import url_selectbox
+from mobility.ui.widgets import url_date_input, url_selectbox
 
 ctx = shell.page("followup")
 lang, t = ctx.lang, ctx.t
 
-st.title(t("page.followup"))
+ctx.heading(t("page.followup"))
 st.caption(t("followup.lead"))
 
 recorded = cached_query(meetings.meetings)()
 OTHER = "other"
-choices = [m["held_on"].isoformat() for m in recorded if m["held_on"] <= ctx.today] + [OTHER]
+# The report is for the as-of date (this meeting) and follows up a meeting held before it.
+choices = [m["held_on"].isoformat() for m in recorded if m["held_on"] < ctx.as_of] + [OTHER]
 notes_of = {m["held_on"].isoformat(): m["notes"] for m in recorded}
 left, right = st.columns([2, 1])
 
@@ -37,17 +38,15 @@ chosen = url_selectbox(t("followup.since"), choices, key="meeting", lang=lang, d
                        format_func=meeting_label)
 if chosen == OTHER:
     if len(choices) == 1:
-        st.info(t("followup.no_meetings_editor" if ctx.actor.can_edit else "followup.no_meetings"))
-    since = right.date_input(t("followup.since.date"), value=date(ctx.today.year, ctx.today.month, 1), key="since",
-                             bind="query-params", format="YYYY-MM-DD", max_value=ctx.today)
+        st.info(t("followup.no_earlier_meeting", date=fmt_date(ctx.as_of, lang)) if recorded else
+                t("followup.no_meetings_editor" if ctx.actor.can_edit else "followup.no_meetings"))
+    first_of_month = max(ctx.as_of.replace(day=1), ctx.period.first)
+    since = url_date_input(t("followup.since.date"), key="since", lang=lang, default=first_of_month,
+                           min_value=ctx.period.first, max_value=ctx.as_of, container=right)
 else:
     since = date.fromisoformat(chosen)
 
-if since is None or since > ctx.today:
-    st.warning(t("followup.bad_since"))
-    st.stop()
-
-data = cached_query(followup.followup_report)(since=since, today=ctx.today)
+data = cached_query(followup.followup_report)(since=since, as_of=ctx.as_of)
 st.markdown(f"**{report.dates_line(data, lang)}**")
 meeting = next((m for m in recorded if m["held_on"] == since), None)
 if meeting and (meeting["chair"] or meeting["attendees"]):
@@ -55,7 +54,7 @@ if meeting and (meeting["chair"] or meeting["attendees"]):
                 f"*{t('meetings.present')}:* {plain(', '.join(meeting['attendees'])) or '–'}")
 if data["meeting_notes"]:
     st.markdown(f"*{t('followup.report.notes')}:* {plain(data['meeting_notes'])}")
-missed = cached_query(meetings.missed_months)(as_of=ctx.today)
+missed = cached_query(meetings.missed_months)(as_of=ctx.as_of)
 if missed:
     earlier = t("meetings.missed_earlier", n=len(missed) - 1) if len(missed) > 1 else ""
     st.warning(f"**{meetings.missed_month_text(missed[-1], lang)}** {earlier}", icon=":material/event_busy:")
@@ -88,7 +87,7 @@ for group, sections in report.grouped(data):
 
 st.header(t("followup.meetings"), divider="gray")
 if recorded:
-    all_decisions = cached_query(meetings.decisions)(until=ctx.today)
+    all_decisions = cached_query(meetings.decisions)(until=ctx.as_of)
     table_with_downloads(
         {
             t("followup.form.date"): [fmt_date(m["held_on"], lang) for m in recorded],
@@ -102,7 +101,7 @@ if recorded:
         hide_index=True, width="stretch", alt=t("followup.meetings"),
     )
 
-open_actions = cached_query(meetings.actions)(as_of=ctx.today)  # listed in the report above, under "late"
+open_actions = cached_query(meetings.actions)(as_of=ctx.as_of)  # listed in the report above, under "late"
 shell.editors_only_below(ctx)
 if open_actions:
     with st.form("close-action", clear_on_submit=True):
@@ -111,8 +110,8 @@ if open_actions:
         left, right = st.columns([3, 1])
         action_id = left.selectbox(t("meetings.close_pick"), list(by_id), format_func=lambda i: (
             f"{fmt_date(by_id[i]['held_on'], lang)}: {by_id[i]['what'][:80]}"))
-        done_on = right.date_input(t("meetings.close_date"), value=ctx.today, max_value=ctx.today,
-                                   format="YYYY-MM-DD")
+        done_on = right.date_input(t("meetings.close_date"), value=ctx.as_of, min_value=ctx.period.first,
+                                   max_value=ctx.today, format="YYYY-MM-DD")  # dated like the page
         if st.form_submit_button(t("meetings.close")):
             try:
                 meetings.close_action(engine=engine(), actor=ctx.actor, action_id=action_id, done_on=done_on,
@@ -125,7 +124,8 @@ if open_actions:
 with st.form("meeting", clear_on_submit=True):
     st.markdown(f"**{t('followup.form.title')}**")
     left, right = st.columns([1, 2])
-    held_on = left.date_input(t("followup.form.date"), value=ctx.today, format="YYYY-MM-DD")
+    held_on = left.date_input(t("followup.form.date"), value=ctx.as_of, format="YYYY-MM-DD",
+                              min_value=ctx.period.first, max_value=ctx.today)  # past meetings too
     chair = right.text_input(t("meetings.chair"), max_chars=meetings.NAME_MAX)
     group = st.multiselect(t("meetings.attendees"), meetings.working_group())
     others = st.text_area(t("meetings.others"), height=68)

@@ -13,7 +13,7 @@ from mobility.ui.widgets import url_selectbox
 ctx = shell.page("history")
 lang, t = ctx.lang, ctx.t
 
-st.title(t("page.history"))
+ctx.heading(t("page.history"))
 st.caption(t("history.lead"))
 
 private = ctx.actor.is_admin  # account events name people and their access
@@ -25,10 +25,12 @@ entity = url_selectbox(t("history.entity"), choices["entity"], key="h_entity", l
                        placeholder=t("common.all"), format_func=lambda e: t(f"entity.{e}"))
 action = url_selectbox(t("history.action"), choices["action"], key="h_action", lang=lang, container=c3,
                        placeholder=t("common.all"), format_func=lambda a: t(f"action.{a}"))
-since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD")
+since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD",
+                      min_value=ctx.period.first, max_value=ctx.today)
 
 SHOWN = 200
-entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since, private=private)
+entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since, until=ctx.as_of,
+                                      private=private)
 
 
 def known(key: str) -> bool:

@@ -17,14 +17,14 @@ from mobility.ui.widgets import url_multiselect, url_selectbox
 
 ctx = shell.page("overview")
 lang, t = ctx.lang, ctx.t
-as_of = getattr(ctx, "as_of", ctx.today)
+as_of = ctx.as_of
 
 table = cached_query(activities.activity_table)(as_of)
-summaries = cached_query(activities.area_summaries)()
+summaries = cached_query(activities.area_summaries)(as_of)
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
 texts = overview.plan_texts()
 
-st.title(t("overview.title"))
+ctx.heading(t("overview.title"))
 
 # Where each area stands: one row per area, worst news in words, icon and colour ---------------------------------
 VERDICT_LOOK = {  # (icon, colour): the word carries the meaning, icon and colour repeat it
@@ -187,7 +187,7 @@ st.header(t("overview.detail"), divider="gray", anchor="activity")
 codes = list(table["code"])
 code = url_selectbox(t("overview.detail.pick"), codes, key="activity", lang=lang, default=codes[0],
                      format_func=lambda c: f"{c} – {table.loc[table['code'] == c, f'title_{lang}'].iloc[0][:90]}")
-detail = cached_query(activities.activity_detail)(code)
+detail = cached_query(activities.activity_detail)(code, as_of)
 none = f"*{t('overview.detail.none')}*"
 st.subheader(f"{code} · {t('status.' + detail['status'])}")
 
@@ -200,11 +200,14 @@ def status_form() -> None:
                                   index=activities.STATUSES.index(detail["status"]),
                                   format_func=lambda s: t(f"status.{s}"))
         comment = c2.text_area(t("overview.form.comment"), max_chars=activities.COMMENT_MAX, height=68)
+        effective_on = c1.date_input(t("overview.form.effective"), value=ctx.today, min_value=ctx.period.first,
+                                     max_value=ctx.today, format="YYYY-MM-DD", help=t("overview.form.effective_help"))
         drawn_version = shell.version_seen(f"status-{code}", detail["version"])
         if st.form_submit_button(t("overview.form.save"), type="primary"):
             try:
                 activities.set_status(engine=engine(), actor=ctx.actor, code=code, status=new_status,
-                                      comment=comment, expected_version=drawn_version)
+                                      comment=comment, expected_version=drawn_version, effective_on=effective_on,
+                                      today=ctx.today, lang=lang)
             except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                 shell.show_write_error(exc, lang)
             else:

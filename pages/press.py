@@ -12,7 +12,7 @@ from mobility.ui.exports import chart_downloads
 ctx = shell.page("press")
 lang, t = ctx.lang, ctx.t
 present = st.query_params.get("present") == "1"
-as_of = getattr(ctx, "as_of", ctx.today)
+as_of = ctx.as_of
 
 # Headline numbers read from across a room (3.4vw: 65 px at 1920 wide), labels wrap instead of being cut, and the
 # charts are the print images themselves, as tall as the screen leaves them: the view is one clean screenshot.
@@ -29,11 +29,12 @@ st.html(
     "</style>"
 )
 
-view = cached_query(press.press_view)(lang=lang, today=as_of)
+view = cached_query(press.press_view)(lang=lang, as_of=as_of)
 source = t("press.source_line", source=t("print.source.io"), date=fmt_date(as_of, lang))
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
-head.title(t("press.title"))
+with head:
+    ctx.heading(t("press.title"))
 head.markdown(t("press.subtitle", year=view.year or "–"))
 if view.examples:
     badge.markdown(f":orange-badge[:material/science: {t('example.badge')}]  \n:orange[{t('press.example_note')}]")
@@ -49,7 +50,7 @@ st.caption(f"{source} · {t('press.small_counts')}")
 said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
 st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
-images = cached_query(press.press_images)(lang=lang, today=as_of)
+images = cached_query(press.press_images)(lang=lang, as_of=as_of)
 for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):
     column.html("".join(  # one drawing per screen shape; CSS shows the one that fits
         f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '

@@ -16,7 +16,7 @@ WRITE_ERRORS = (ValidationError, ConcurrentEditError, NotAllowed)
 templates = cached_query(checklists.template_table)()
 titles = dict(zip(templates["key"], templates[f"title_{lang}"], strict=True))
 
-st.title(t("runs.title"))
+ctx.heading(t("runs.title"))
 st.caption(t("runs.lead"))
 
 # Start a run -------------------------------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
         label = st.text_input(t("runs.start.label"), max_chars=checklists.LABEL_MAX,
                               placeholder=t("runs.start.label_hint"))
         st.caption(t("runs.start.privacy"))
-        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
+        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD", min_value=ctx.period.first,
                                   help=t("runs.start.reference_help"))
         if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
             try:
@@ -42,7 +42,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
 # Runs --------------------------------------------------------------------------------------------------------------
 st.header(t("runs.list"), divider="gray")
 show_archived = st.toggle(t("runs.show_archived"), key="archived", bind="query-params")
-runs = cached_query(checklists.run_table)(ctx.today, include_archived=show_archived)
+runs = cached_query(checklists.run_table)(ctx.as_of, include_archived=show_archived)
 if runs.empty:
     st.info(t("runs.none"))
     st.stop()
@@ -77,7 +77,7 @@ table_with_downloads(
 labels = dict(zip(runs["id"], runs["label"], strict=True))
 run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
                        default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
-run = cached_query(checklists.run_detail)(int(run_id), ctx.today)
+run = cached_query(checklists.run_detail)(int(run_id), ctx.as_of)
 st.subheader(plain(run["label"], inline=True))
 st.markdown(
     t("runs.detail.meta", title=plain(titles[run["key"]]), n=run["version_number"],

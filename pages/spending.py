@@ -29,10 +29,10 @@ def kronor(values):
     return pd.array([int(v) for v in values], dtype="Float64") / 100
 
 
-st.title(t("page.spending"))
+ctx.heading(t("page.spending"))
 st.page_link("pages/budget.py", label=t("spending.to_budget"), icon=":material/account_balance_wallet:",
              query_params=shell.lang_param(lang))
-table = cached_query(budget.budget_table)(as_of=getattr(ctx, "as_of", ctx.today))
+table = cached_query(budget.budget_table)(as_of=ctx.as_of)
 titles = dict(zip(table["code"], table[f"title_{lang}"], strict=True))
 all_codes = list(table["code"])
 label = lambda c: f"{c} – {titles[c][:80]}"  # noqa: E731

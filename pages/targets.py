@@ -21,7 +21,7 @@ ctx = shell.page("targets")
 lang, t = ctx.lang, ctx.t
 STATUS_MARKS = {"achieved": "green", "on_track": "blue", "behind": "orange", "at_risk": "red", "no_data": "gray"}
 
-st.title(t("targets.title"))
+ctx.heading(t("targets.title"))
 st.caption(t("targets.lead"))
 
 f1, f2, f3, f4, f5 = st.columns([1.6, 1, 1, 1, 1])  # room for "Academic year" at 1400 px
@@ -34,16 +34,20 @@ programme = url_selectbox(t("counts.col.programme"), PROGRAMMES, key="programme"
 level = url_selectbox(t("counts.level"), [v for v in LEVELS if v], key="level", lang=lang, container=f4,
                       format_func=lambda v: t(f"counts.level.{v}"), placeholder=t("common.all"))
 academic = basis == "academic"
-data = cached_query(targets.targets_page)(academic=academic, faculty=faculty, programme=programme, level=level)
+data = cached_query(targets.targets_page)(as_of=ctx.as_of, academic=academic, faculty=faculty, programme=programme,
+                                          level=level)
 if not data["years"]:
     st.info(t("targets.no_data"))
     st.stop()
 if st.query_params.get("t_year", "").isdigit() and int(st.query_params["t_year"]) not in data["years"]:
     del st.query_params["t_year"]  # a year of the other basis (or filter) is not an error: show the latest instead
-year = url_selectbox(t("targets.filter.year"), data["years"], key="t_year", lang=lang, default=data["years"][-1],
+headline, reason = data["headline"]
+year = url_selectbox(t("targets.filter.year"), data["years"], key="t_year", lang=lang, default=headline,
                      container=f5, format_func=lambda y: targets.year_label(y, academic))
 report = targets.report_from_cube(data["cube"], year)
 label = targets.year_label(year, academic)
+if year == headline:  # say plainly which year the figures are for, and why that one
+    st.caption(t(f"targets.year_reason.{reason}", year=label, date=fmt_date(ctx.as_of, lang)))
 
 if data["examples"]:
     st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('targets.example_note')}")
@@ -58,7 +62,7 @@ file_suffix = f"{'lasar' if academic else 'kalenderar'}-{lang}"
 # A filtered view names what it shows; the plain view is the registered chart, the same file export-charts writes.
 variant = "-".join(([t("targets.basis.academic")] if academic else []) + [c for c in (faculty, programme, level) if c])
 examples = bool(data["examples"])
-print_date = getattr(ctx, "as_of", ctx.today)  # the view's as-of date, on every image it exports
+print_date = ctx.as_of  # the view's as-of date, on every image it exports
 
 # Targets A and B -----------------------------------------------------------------------------------------------
 st.header(t("targets.section.targets"), divider="gray")

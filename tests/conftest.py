@@ -35,6 +35,15 @@ def engine(db_url):
 
 
 @pytest.fixture
+def bare_engine(engine):
+    """The plan alone, as after an editor removed the shipped example data (status history, spending, …)."""
+    from mobility.examples import remove_example_data
+
+    remove_example_data(engine=engine, actor=EDITOR)
+    return engine
+
+
+@pytest.fixture
 def secrets_file(tmp_path) -> Path:
     path = tmp_path / "secrets.toml"
     set_account(path, EDITOR.name, role="editor", password=EDITOR_PASSWORD)

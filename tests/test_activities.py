@@ -12,18 +12,28 @@ from tests.conftest import EDITOR
 TODAY = date(2026, 11, 28)
 
 
+@pytest.fixture
+def engine(bare_engine):
+    """These tests write statuses on a plan without the example history."""
+    return bare_engine
+
+
+def version(engine, code: str) -> int:
+    return activity_detail(engine, code)["version"]
+
+
 def test_editor_sets_a_status_and_history_and_audit_record_it(engine):
     """Who, when, before → after, with the comment."""
-    version = activity_detail(engine, "A1")["version"]
-    set_status(engine=engine, actor=EDITOR, code="A1", status="done", comment="Fönster klara", expected_version=version)
+    set_status(engine=engine, actor=EDITOR, code="A1", status="done", comment="Fönster klara",
+               expected_version=version(engine, "A1"), effective_on=date(2017, 3, 20))
     detail = activity_detail(engine, "A1")
     assert detail["status"] == "done"
-    assert [(h["previous_status"], h["status"], h["changed_by"], h["comment"]) for h in detail["history"]] == [
-        ("planned", "done", "io.editor", "Fönster klara")
-    ]
+    assert [(h["previous_status"], h["status"], h["changed_by"], h["comment"], h["effective_on"])
+            for h in detail["history"]] == [("planned", "done", "io.editor", "Fönster klara", date(2017, 3, 20))]
     entry = audit_entries(engine, action="set_status").iloc[0]
     assert (entry.actor, entry.entity_key, entry.before, entry.after) == (
-        "io.editor", "A1", '{"status": "planned"}', '{"comment": "Fönster klara", "status": "done"}'
+        "io.editor", "A1", '{"status": "planned"}',
+        '{"comment": "Fönster klara", "effective_on": "2017-03-20", "status": "done"}'
     )
 
 
@@ -36,9 +46,10 @@ def test_a_viewer_cannot_write(engine):
 
 def test_a_stale_form_is_refused_and_nothing_is_overwritten(engine):
     """Two editors drew the form at version 1; the second save is refused."""
-    set_status(engine=engine, actor=EDITOR, code="B2", status="ongoing", comment="first", expected_version=1)
+    drawn = version(engine, "B2")
+    set_status(engine=engine, actor=EDITOR, code="B2", status="ongoing", comment="first", expected_version=drawn)
     with pytest.raises(ConcurrentEditError):
-        set_status(engine=engine, actor=EDITOR, code="B2", status="cancelled", comment="second", expected_version=1)
+        set_status(engine=engine, actor=EDITOR, code="B2", status="cancelled", comment="second", expected_version=drawn)
     detail = activity_detail(engine, "B2")
     assert detail["status"] == "ongoing" and len(detail["history"]) == 1
 
@@ -46,17 +57,18 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(engine):
 @pytest.mark.parametrize(("code", "status"), [("A1", "finished"), ("ZZ", "done")])
 def test_bad_input_changes_nothing(engine, code, status):
     """An unknown status or activity is named in the message, and the data version stays put."""
-    version = data_version(engine)
+    before = data_version(engine)
     with pytest.raises(ValidationError, match="status|activity"):
         set_status(engine=engine, actor=EDITOR, code=code, status=status, comment="", expected_version=1)
-    assert data_version(engine) == version
+    assert data_version(engine) == before
 
 
 def test_every_write_bumps_the_data_version(engine):
     """Caches in every process key on it."""
-    version = data_version(engine)
-    set_status(engine=engine, actor=EDITOR, code="C1", status="done", comment="", expected_version=1)
-    assert data_version(engine) == version + 1
+    before = data_version(engine)
+    set_status(engine=engine, actor=EDITOR, code="C1", status="done", comment="",
+               expected_version=version(engine, "C1"))
+    assert data_version(engine) == before + 1
 
 
 def test_overdue_is_derived_from_the_end_month_and_status():

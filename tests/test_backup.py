@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from mobility import backup
 from mobility.activities import activity_detail, set_status
 from mobility.db import make_engine, migrate
+from mobility.example_data import EXAMPLE_STATUS_HISTORY
 from mobility.plan import init_database
 from mobility.service import ValidationError
 from mobility.spending import add_spend
@@ -39,7 +40,7 @@ def _round_trip(source, empty, tmp_path: Path, name: str) -> None:
     assert restored == written
     with source.connect() as a, empty.connect() as b:
         assert backup.summarise(a) == backup.summarise(b)
-    assert written["spend"].rows == 26 and written["statuschange"].rows == 1
+    assert written["spend"].rows == 26 and written["statuschange"].rows == len(EXAMPLE_STATUS_HISTORY) + 1
     assert activity_detail(empty, "A1")["status"] == "ongoing"
     # The restored database takes new writes: ids continue after the restored ones.
     add_spend(engine=empty, actor=EDITOR, spent_on=date(2017, 3, 3), activity="B2", amount="100",

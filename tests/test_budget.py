@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from mobility import budget, cli, spending
+from mobility import budget, cli, example_data, spending
 from mobility.audit import audit_entries
 from mobility.charts_budget import burn_chart
 from mobility.examples import remove_example_data
+from mobility.i18n import local_today
 from mobility.service import SYSTEM, VIEWER, ConcurrentEditError, NotAllowed, ValidationError
 from tests.conftest import EDITOR, texts
 
@@ -46,7 +47,7 @@ def ledger_state(engine):
 # Allocations ------------------------------------------------------------------------------------------------------
 def test_allocations_per_area_and_in_total_are_the_plans(engine):
     """1 560 500 kr in all, split A–E as the plan writes it; IBS counts under E."""
-    report = budget.budget_report(engine)
+    report = budget.budget_report(engine, as_of=TODAY)
     assert {a["code"]: a["allocated"] for a in report["areas"]} == PLAN_AREAS
     assert report["total"]["allocated"] == 1_560_500
     assert activity(report, "IBS") == {**activity(report, "IBS"), "area": "E", "allocated": 200_000}
@@ -83,7 +84,7 @@ def test_a_decision_on_a_stale_form_is_refused(clean):
     with pytest.raises(ConcurrentEditError):
         budget.change_allocation(engine=clean, actor=EDITOR, code="B2", amount=120_000, decided_on="2017-01-11",
                                  note="Minskning", expected_changes=0, today=TODAY)
-    assert activity(budget.budget_report(clean), "B2")["allocated"] == 150_000
+    assert activity(budget.budget_report(clean, as_of=TODAY), "B2")["allocated"] == 150_000
 
 
 def test_a_bad_decision_names_its_fields(clean):
@@ -111,9 +112,9 @@ def test_amounts_that_are_not_amounts_are_refused(text):
 
 def test_spending_over_the_allocation_is_over_budget_to_the_ore(clean):
     spend(clean, "A4", "3 000")
-    assert activity(budget.budget_report(clean), "A4")["flags"] == []
+    assert activity(budget.budget_report(clean, as_of=TODAY), "A4")["flags"] == []
     spend(clean, "A4", "0,50")
-    a4 = activity(budget.budget_report(clean), "A4")
+    a4 = activity(budget.budget_report(clean, as_of=TODAY), "A4")
     assert (a4["spent"], a4["remaining"], a4["burn_pct"]) == (3000.5, -0.5, 100.0)
     assert a4["flags"] == ["over_budget"]
 
@@ -122,7 +123,7 @@ def test_a_correction_is_a_new_negative_entry(clean):
     """Nothing is edited: two entries, the net is what counts."""
     spend(clean, "B2", "10 000", reference="V-1")
     spend(clean, "B2", "-2 500,25", reference="V-2", description="Rättelse V-1")
-    report = budget.budget_report(clean)
+    report = budget.budget_report(clean, as_of=TODAY)
     assert activity(report, "B2")["spent"] == 7499.75 and report["total"]["spent"] == 7499.75
     assert list(budget.ledger_entries(clean)["amount_ore"]) == [-250_025, 1_000_000]
 
@@ -136,9 +137,9 @@ def test_as_of_counts_only_what_was_spent_by_that_day(clean):
 
 def test_spending_without_an_allocation_is_flagged(clean):
     spend(clean, "B7", "4 200")
-    b7 = activity(budget.budget_report(clean), "B7")
+    b7 = activity(budget.budget_report(clean, as_of=TODAY), "B7")
     assert b7["flags"] == ["unfunded_spend"] and b7["remaining"] is None
-    area_b = next(a for a in budget.budget_report(clean)["areas"] if a["code"] == "B")
+    area_b = next(a for a in budget.budget_report(clean, as_of=TODAY)["areas"] if a["code"] == "B")
     assert area_b["remaining"] == 960_000 - 4_200
 
 
@@ -188,7 +189,7 @@ def test_a_semicolon_csv_with_bom_and_swedish_amounts_imports(clean):
     data = data.encode()
     result = spending.import_spend(engine=clean, actor=EDITOR, data=data, filename="export.csv", today=TODAY)
     assert len(result.rows) == 2 and result.total_ore == 7_250_050
-    assert activity(budget.budget_report(clean), "B2")["spent"] == 72_500.5
+    assert activity(budget.budget_report(clean, as_of=TODAY), "B2")["spent"] == 72_500.5
     assert set(budget.ledger_entries(clean)["source"]) == {"import"}
     log = audit_entries(clean, entity="spend", action="import_spend")
     assert list(log["action"]) == ["import_spend"] * 2 and sorted(log["entity_key"]) == ["V-1", "V-2"]
@@ -226,7 +227,7 @@ def test_an_xlsx_with_date_and_number_cells_imports(clean):
     buffer = io.BytesIO()
     wb.save(buffer)
     spending.import_spend(engine=clean, actor=EDITOR, data=buffer.getvalue(), filename="export.xlsx", today=TODAY)
-    report = budget.budget_report(clean)
+    report = budget.budget_report(clean, as_of=TODAY)
     assert activity(report, "IBS")["spent"] == 95000.5 and report["total"]["spent"] == 94000.5
 
 
@@ -265,7 +266,7 @@ def test_the_series_end_where_the_report_does(engine):
     planned = budget.planned_burn(engine, as_of=TODAY)
     assert spent["cumulative_ore"].iloc[-1] == round(report["total"]["spent"] * 100)
     assert planned["planned_ore"].iloc[-1] == 156_050_000 and planned["planned_ore"].is_monotonic_increasing
-    one = budget.planned_burn(engine, activity="C1")  # 50 000 kr, Nov 2016 – Jun 2017
+    one = budget.planned_burn(engine, activity="C1", as_of=TODAY)  # 50 000 kr, Nov 2016 – Jun 2017
     assert one["date"].iloc[0] == date(2016, 11, 1) and one["planned_ore"].iloc[-1] == 5_000_000
     in_2017 = budget.cumulative_spend(engine, year=2017)
     before_2017 = budget.cumulative_spend(engine, as_of=date(2016, 12, 31))["cumulative_ore"].iloc[-1]
@@ -273,8 +274,8 @@ def test_the_series_end_where_the_report_does(engine):
 
 
 def test_the_burn_chart_has_title_axes_and_both_lines(engine):
-    fig = burn_chart(budget.cumulative_spend(engine), budget.planned_burn(engine), lang="sv", scope="hela planen",
-                     as_of=date(2017, 12, 31), allocated_ore=156_050_000)
+    fig = burn_chart(budget.cumulative_spend(engine), budget.planned_burn(engine, as_of=TODAY), lang="sv",
+                     scope="hela planen", as_of=date(2017, 12, 31), allocated_ore=156_050_000)
     assert fig.layout.title.text == "Förbrukning mot plan – hela planen"
     assert fig.layout.yaxis.title.text == "Kronor (ackumulerat)" and fig.layout.separators == ", "
     assert [tr.name for tr in fig.data] == ["Planerad förbrukning", "Förbrukat"]
@@ -296,10 +297,10 @@ def test_the_xlsx_agrees_with_the_report_to_the_ore(engine):
 def test_example_spending_is_labelled_and_removed_with_the_other_examples(engine):
     """Plausible 2016–2017 spending, every row marked; remove-example leaves an empty ledger."""
     entries = budget.ledger_entries(engine)
-    assert len(entries) == len(spending.EXAMPLE_SPENDING) and set(entries["source"]) == {"example"}
+    assert len(entries) == len(example_data.EXAMPLE_SPENDING) and set(entries["source"]) == {"example"}
     assert entries["spent_on"].min() >= date(2016, 1, 1) and entries["spent_on"].max() <= date(2017, 12, 31)
-    assert remove_example_data(engine=engine, actor=SYSTEM)["spend"] == len(spending.EXAMPLE_SPENDING)
-    assert budget.budget_report(engine)["total"]["spent"] == 0
+    assert remove_example_data(engine=engine, actor=SYSTEM)["spend"] == len(example_data.EXAMPLE_SPENDING)
+    assert budget.budget_report(engine, as_of=TODAY)["total"]["spent"] == 0
 
 
 # CLI ----------------------------------------------------------------------------------------------------------------
@@ -307,8 +308,9 @@ def test_cli_budget_json_is_the_report(engine, capsys):
     assert cli.main(["budget", "--json", "--as-of", "2016-12-31"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed == budget.budget_report(engine, as_of=date(2016, 12, 31))
-    assert set(printed) == {"as_of", "total", "areas", "activities"}
-    assert set(printed["activities"][0]) == {"code", "area", "allocated", "spent", "remaining", "burn_pct", "flags"}
+    assert set(printed) == {"as_of", "example", "total", "areas", "activities"} and printed["example"] is True
+    assert set(printed["activities"][0]) == {"code", "area", "allocated", "decided", "spent", "remaining",
+                                             "burn_pct", "flags"}
 
 
 def test_cli_import_spend_reports_and_refuses(engine, tmp_path, capsys):
@@ -367,11 +369,11 @@ def test_an_editor_records_a_spend_and_the_page_shows_it(app, engine):
     assert not at.exception and "Inget sparades" not in texts(at)
     latest = at.dataframe[0].value
     assert latest.iloc[0]["Verifikation"] == "V-2017-77" and latest.iloc[0]["Belopp (kr)"] == 12_500.5
-    position = texts(app("budget", actor=EDITOR))
+    position = texts(app("budget", actor=EDITOR, as_of=local_today().isoformat()))  # dated today: view today
     assert "Förbrukat 575\u00a0252\u00a0kr" in position
     assert "**D3**" not in position.split("Outnyttjade")[-1].split("\n")[0]
-    assert activity(budget.budget_report(engine), "D3")["spent"] == 12_500.5
-    log = app("history").table[0].value
+    assert activity(budget.budget_report(engine, as_of=local_today()), "D3")["spent"] == 12_500.5
+    log = app("history", as_of=local_today().isoformat()).table[0].value
     assert ("io.editor", "Utgift bokförd", "V-2017-77") in set(zip(log["Vem"], log["Händelse"], log["Post"],
                                                                    strict=True))
 
@@ -382,18 +384,18 @@ def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):
     next(b for b in at.button if b.label == "Bokför utgiften").click().run()
     message = next(e.value for e in at.error if "Inget sparades" in e.value)
     assert "Inget sparades" in message and "Aktivitet:" in message and "Belopp (kr): ”tusen” är inget belopp" in message
-    assert budget.ledger_summary(engine)["entries"] == len(spending.EXAMPLE_SPENDING)
+    assert budget.ledger_summary(engine)["entries"] == len(example_data.EXAMPLE_SPENDING)
 
 
 def test_an_editor_changes_an_allocation_and_the_plan_figure_stays(app, engine):
-    at = app("spending", actor=EDITOR)
+    at = app("spending", actor=EDITOR, as_of=local_today().isoformat())  # decided today: in force from today
     next(s for s in at.selectbox if s.label == "Aktivitet" and s.key == "alloc_code").set_value("D3").run()
     next(i for i in at.text_input if i.label == "Ny tilldelning (kr)").input("80 000")
     at.text_area[0].input("Omfördelning enligt rektorsbeslut")
     next(b for b in at.button if b.label == "Spara beslutet").click().run()
     assert not at.exception and "Inget sparades" not in texts(at)
     assert "Enligt planen: 100\u00a0000\u00a0kr. Gällande: 80\u00a0000\u00a0kr." in texts(at)
-    position = app("budget", actor=EDITOR)
+    position = app("budget", actor=EDITOR, as_of=local_today().isoformat())  # the decision is in force from today
     assert "Tilldelat 1\u00a0540\u00a0500\u00a0kr" in texts(position)
     d3 = position.dataframe[1].value.set_index("Kod").loc["D3"]
     assert (d3["Enligt planen (kr)"], d3["Tilldelat (kr)"]) == (100_000, 80_000)

@@ -16,13 +16,16 @@ def test_activities_json_lists_the_whole_plan(db_url):
     """init then activities --json: 28 objects with the fields the issue names."""
     assert run("init", env_url=db_url).returncode == 0
     result = run("activities", "--json", env_url=db_url)
-    rows = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert (data["as_of"], data["example"]) == ("2018-12-31", True)  # a finished plan: its last day by default
+    rows = data["activities"]
     assert len(rows) == 28
     a3 = next(r for r in rows if r["code"] == "A3")
     expected = {
         "code": "A3", "section": "A", "goals": ["A"], "responsible": "International Office",
         "start_text": "Januari 2017", "end_text": "", "start": "2017-01", "end": None, "budget_sek": 37500,
-        "links": ["A1", "A2"], "status": "planned", "decided": True,
+        "links": ["A1", "A2"], "status": "done", "decided": True, "end_used": "2017-12", "end_assumed": True,
+        "overdue": False,
     }
     assert {key: a3[key] for key in expected} == expected
     assert a3["title"].startswith("Träffar med kontaktpersoner")

@@ -12,6 +12,7 @@ import pytest
 
 from mobility import exports
 from mobility.activities import activity_table
+from mobility.i18n import local_today
 from mobility.service import audit, write_transaction
 from tests.conftest import EDITOR, ROOT
 
@@ -37,7 +38,7 @@ def test_a_chart_png_has_exactly_the_requested_pixels(engine):
     """A print size is the output's pixels, a real PNG that Pillow can decode (every size: tests/test_print.py)."""
     from PIL import Image
 
-    data = exports.chart_image(engine, "timeline", lang="sv", today=TODAY, size="1920x1080")
+    data = exports.chart_image(engine, "timeline", lang="sv", as_of=TODAY, size="1920x1080")
     assert png_size(data) == (1920, 1080)
     image = Image.open(io.BytesIO(data))
     image.load()
@@ -48,7 +49,7 @@ def test_a_chart_png_has_exactly_the_requested_pixels(engine):
 
 def test_svg_export_is_an_svg_with_the_chart_title(engine):
     """Vector for print, with the language's title in it."""
-    svg = exports.chart_image(engine, "timeline", lang="en", today=TODAY, fmt="svg").decode()
+    svg = exports.chart_image(engine, "timeline", lang="en", as_of=TODAY, fmt="svg").decode()
     assert svg.startswith("<svg") and "Schedule of the plan" in svg
 
 
@@ -82,7 +83,8 @@ def _hostile_status(engine) -> None:
 def test_the_workbook_has_a_sheet_per_table_and_no_formula(engine, tmp_path):
     """XLSX: activities and audit, every cell a value, the hostile text shown as text."""
     _hostile_status(engine)
-    book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
+    workbook = exports.export_workbook(engine, as_of=local_today())  # the hostile entries were made today
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
     assert book.sheetnames == list(exports.SHEETS) == ["activities", "counts", "spending", "checklists", "deliverables",
                                                          "communications", "meetings", "meeting_minutes", "audit"]
     activities = book["activities"]
@@ -137,14 +139,14 @@ def test_cli_export_writes_the_workbook_and_refuses_bad_input(engine, db_url, tm
 def test_the_history_page_offers_neutralised_csv_and_xlsx(app, engine):
     """The change log's downloads go through the same neutralising writer."""
     _hostile_status(engine)
-    at = app("history")
+    at = app("history", as_of=local_today().isoformat())
     assert not at.exception
     assert [b.proto.label for b in at.get("download_button")] == ["Ladda ner CSV", "Ladda ner Excel (XLSX)"]
 
 
-def test_empty_sheets_of_the_followup_tables_still_have_their_header_row(engine):
+def test_empty_sheets_of_the_followup_tables_still_have_their_header_row(bare_engine):
     """Before anything is logged: communications, meetings and minutes are sheets with named columns."""
-    book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(engine)))
+    book = openpyxl.load_workbook(io.BytesIO(exports.export_workbook(bare_engine, as_of=TODAY)))
     for name, column in (("communications", "channel"), ("meetings", "chair"), ("meeting_minutes", "what")):
         header = next(book[name].iter_rows(values_only=True))
         assert column in header and book[name].max_row == 1

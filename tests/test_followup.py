@@ -1,4 +1,5 @@
-"""The follow-up report from a crafted history: what changed between the dates, what is late, what comes; on paper."""
+"""The follow-up report from a crafted history, by business dates: what took effect, was spent, counted or completed
+after the previous meeting up to this one, corrections entered since but dated earlier, what is late, what comes."""
 
 import io
 import os
@@ -9,50 +10,68 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from docx import Document
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from mobility import followup, meetings, report
+from mobility.activities import refresh_latest_status
 from mobility.i18n import TIMEZONE
-from mobility.models import Activity, AuditEntry, StatusChange
+from mobility.models import Activity, AuditEntry, ChecklistRun, ChecklistTemplate, MobilityCount, Spend, StatusChange
 from mobility.service import VIEWER, NotAllowed, ValidationError
 from tests.conftest import EDITOR, ROOT, texts
 
-SINCE, TODAY = date(2017, 3, 1), date(2017, 3, 20)
+SINCE, TODAY = date(2017, 3, 1), date(2017, 3, 20)  # the previous meeting, this meeting (the report's as-of date)
 
 
-def at(day: int, month: int = 3, hour: int = 10) -> datetime:
-    return datetime(2017, month, day, hour, tzinfo=TIMEZONE)
+@pytest.fixture
+def engine(bare_engine):
+    """A history of our own, without the shipped example history, spending and meetings."""
+    return bare_engine
 
 
-def add_audit(session, when, *, entity, action, key, before=None, after=None, actor="io.editor"):
-    """What the counts, budget and checklist domains will write, inserted directly."""
-    session.add(AuditEntry(at=when, actor=actor, action=action, entity=entity, entity_key=key, before=before,
-                           after=after))
+def at(day: int, month: int = 3, hour: int = 10, year: int = 2017) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=TIMEZONE)
+
+
+def put_status(session, code: str, status: str, effective: date, entered: datetime | None = None) -> None:
+    activity_id = session.execute(select(Activity.id).where(Activity.code == code)).scalar()
+    session.add(StatusChange(activity_id=activity_id, status=status, previous_status="planned", comment=f"{code} note",
+                             changed_by="io.editor", changed_at=entered or datetime.combine(effective, time(10),
+                                                                                             TIMEZONE),
+                             effective_on=effective))
+
+
+def put_spend(session, code: str, day: date, kronor: int, reference: str, entered: datetime | None = None) -> None:
+    activity_id = session.execute(select(Activity.id).where(Activity.code == code)).scalar()
+    session.add(Spend(activity_id=activity_id, spent_on=day, amount_ore=kronor * 100, description=f"{code} {reference}",
+                      reference=reference, entered_by="io.editor",
+                      entered_at=entered or datetime.combine(day, time(11), TIMEZONE)))
 
 
 @pytest.fixture
 def history(engine):
-    """Before, inside and after the window [2017-03-01, 2017-03-20], for every kind of change."""
+    """Before, inside and after the window (2017-03-01, 2017-03-20], for every kind of fact, and corrections."""
     with Session(engine) as session, session.begin():
-        ids = dict(session.execute(select(Activity.code, Activity.id)).all())
-        for code, when, old, new in [("B3", at(28, 2), "planned", "ongoing"),   # before: left out
-                                     ("B4", at(1, hour=0), "planned", "ongoing"),  # first minute of the day: in
-                                     ("C1", at(20, hour=23), "planned", "delayed"),  # last hour: in
-                                     ("C2", at(21), "planned", "done")]:  # after today: left out
-            session.add(StatusChange(activity_id=ids[code], status=new, previous_status=old, comment=f"{code} note",
-                                     changed_by="io.editor", changed_at=when))
-        session.execute(update(Activity).where(Activity.code == "A1").values(status="done"))
-        session.execute(update(Activity).where(Activity.code == "C1").values(status="delayed"))
-        session.execute(update(Activity).where(Activity.code == "D1").values(status="cancelled"))
-        add_audit(session, at(27, 2), entity="count", action="enter_count", key="2016/student/out", after='{"n": 40}')
-        add_audit(session, at(2), entity="count", action="enter_count", key="2017/student/out", after='{"n": 12}')
-        add_audit(session, at(3), entity="count", action="correct_count", key="2017/teacher/out",
-                  before='{"n": 3}', after='{"n": 4}')
-        add_audit(session, at(5), entity="spend", action="add_spend", key="A3", after='{"amount_sek": 12500}')
-        add_audit(session, at(6), entity="checklist_run", action="complete_run", key="B3 run 2")
-        add_audit(session, at(7), entity="checklist_run", action="start_run", key="B3 run 3")  # not completed
-        add_audit(session, at(8), entity="activity", action="set_status", key="B4")  # shown via StatusChange
+        put_status(session, "B3", "ongoing", date(2017, 3, 1))  # on the previous meeting's day: reported then
+        put_status(session, "B4", "ongoing", date(2017, 3, 2))  # in
+        put_status(session, "C1", "delayed", date(2017, 3, 20), entered=at(20, hour=23))  # last hour: in
+        put_status(session, "C2", "done", date(2017, 3, 21))  # after this meeting: left out
+        put_status(session, "A4", "delayed", date(2017, 2, 15), entered=at(10))  # backdated: a correction
+        put_spend(session, "A1", date(2017, 3, 1), 1000, "V-1")  # on the previous meeting's day: out
+        put_spend(session, "A3", date(2017, 3, 5), 12500, "V-2")
+        put_spend(session, "B2", date(2017, 3, 20), 3000, "V-3")
+        put_spend(session, "B2", date(2017, 3, 21), 999, "V-4")  # after: out
+        put_spend(session, "C1", date(2017, 2, 10), 700, "V-5", entered=at(12))  # a late invoice: a correction
+        session.add(MobilityCount(year=2016, term="HT", group="student", direction="out", programme="erasmus",
+                                  count=41, source="form", updated_by="io.editor", updated_at=at(3)))  # correction
+        session.add(MobilityCount(year=2017, term="VT", group="student", direction="out", programme="erasmus",
+                                  count=30, source="form", updated_by="io.editor", updated_at=at(4)))  # period open
+        c2 = session.execute(select(ChecklistTemplate.id).where(ChecklistTemplate.key == "c2-staff-partner-visit"))
+        session.add(ChecklistRun(template_id=c2.scalar(), version_number=1, version_status="draft", label="Visit X",
+                                 reference_date=date(2017, 3, 2), status="completed", started_at=at(1, 2),
+                                 started_by="io.editor", completed_at=at(6), completed_by="io.editor"))
+        session.flush()
+        refresh_latest_status(session)
     return engine
 
 
@@ -60,39 +79,71 @@ def section(data: dict, key: str) -> followup.Section:
     return next(s for s in data["sections"] if s.key == key)
 
 
-def test_status_changes_are_those_inside_the_dates_inclusive(history):
-    """From the first minute of the start date to the last of today, local time."""
-    data = followup.followup_report(history, since=SINCE, today=TODAY)
+def test_status_changes_are_those_that_took_effect_after_the_last_meeting(history):
+    """By effective date: after the previous meeting's day up to and including this meeting's."""
+    data = followup.followup_report(history, since=SINCE, as_of=TODAY)
     rows = section(data, "status_changes").rows
-    assert [r[1] for r in rows] == ["B4", "C1"]
-    assert rows[1][3].sv == "Planerad" and rows[1][4].en == "Delayed" and rows[1][6] == "C1 note"
+    assert [r[2] for r in rows] == ["B4", "C1"]
+    assert rows[1][0] == TODAY and rows[1][4].sv == "Planerad" and rows[1][5].en == "Delayed"
+    assert [r[2] for r in section(data, "status_corrections").rows] == ["A4"]  # in force from February
 
 
-def test_other_domains_changes_come_from_the_audit_log(history):
-    """Counts entered and corrected, new spending and completed checklist runs, within the dates only."""
-    data = followup.followup_report(history, since=SINCE, today=TODAY)
-    counts = section(data, "counts").rows
-    assert [r[3] for r in counts] == ["2017/student/out", "2017/teacher/out"]
-    assert counts[1][4:] == ("n: 3", "n: 4")
-    assert [r[3] for r in section(data, "spend").rows] == ["A3"]
-    assert [r[3] for r in section(data, "checklist_runs").rows] == ["B3 run 2"]
+def test_new_spending_is_by_ledger_date_and_late_entries_are_listed_apart(history):
+    """The ledger's dates decide; an entry made in the window for an earlier date is a correction."""
+    data = followup.followup_report(history, since=SINCE, as_of=TODAY)
+    assert [r[4] for r in section(data, "spend").rows] == ["V-2", "V-3"]
+    assert [r[4] for r in section(data, "spend_corrections").rows] == ["V-5"]
 
 
-def test_late_is_past_its_end_month_and_not_closed(engine):
-    """In July 2017: what ended by June and is neither done nor cancelled; delayed still counts as late."""
+def test_new_spending_is_what_the_budget_added_between_the_dates(history):
+    """The report and the budget page agree to the öre."""
+    from mobility.budget import budget_report
+
+    def spent(day):
+        return budget_report(history, as_of=day)["total"]["spent"]
+
+    assert spent(TODAY) - spent(SINCE) == 12500 + 3000
+    rows = section(followup.followup_report(history, since=SINCE, as_of=TODAY), "spend").rows
+    assert [r[2].sv for r in rows] == ["12\u00a0500\u00a0kr", "3\u00a0000\u00a0kr"]
+
+
+def test_counts_by_the_period_they_count_and_runs_by_completion(history):
+    """A count for a period that ended earlier but was entered in the window is a correction; runs completed."""
+    data = followup.followup_report(history, since=SINCE, as_of=TODAY)
+    assert section(data, "counts").rows == []  # VT 2017 has not ended by 20 March
+    corrections = section(data, "count_corrections").rows
+    assert [(r[0], r[3]) for r in corrections] == [("2016 HT", 41)]
+    assert [r[2] for r in section(data, "checklist_runs").rows] == ["Visit X"]
+    july = followup.followup_report(history, since=date(2017, 6, 1), as_of=date(2017, 7, 10))
+    assert [(r[0], r[3]) for r in section(july, "counts").rows] == [("2017 VT", 30)]
+
+
+def test_late_is_past_its_end_month_and_not_closed_on_that_day(engine):
+    """In July 2017: what ended by June and was neither done nor cancelled then; delayed still counts as late."""
     with Session(engine) as session, session.begin():
-        for code, status in (("B4", "done"), ("C2", "cancelled"), ("C1", "delayed")):
-            session.execute(update(Activity).where(Activity.code == code).values(status=status))
-    rows = section(followup.followup_report(engine, since=SINCE, today=date(2017, 7, 10)), "overdue").rows
+        put_status(session, "B4", "done", date(2017, 4, 28))
+        put_status(session, "C2", "cancelled", date(2017, 6, 1))
+        put_status(session, "C1", "delayed", date(2017, 6, 26))
+        put_status(session, "B5", "done", date(2017, 7, 20))  # done, but only after the report's day
+    rows = section(followup.followup_report(engine, since=SINCE, as_of=date(2017, 7, 10)), "overdue").rows
     assert [r[0] for r in rows] == ["A1", "B3", "B5", "C1"]
     assert rows[3][3] == "juni-17" and rows[3][4].sv == "Försenad"
 
 
+def test_a_start_only_activity_is_late_after_the_plans_assumed_end(engine):
+    """D3 starts Nov 2016 with no end: with the plan's 12 months it is late from November 2017, said so."""
+    oct_rows = section(followup.followup_report(engine, since=SINCE, as_of=date(2017, 10, 31)), "overdue").rows
+    nov_rows = section(followup.followup_report(engine, since=SINCE, as_of=date(2017, 11, 1)), "overdue").rows
+    assert "D3" not in [r[0] for r in oct_rows]
+    d3 = next(r for r in nov_rows if r[0] == "D3")
+    assert d3[3].sv == "inget slut i planen; antaget okt. 2017" and d3[3].en == "no end in the plan; assumed Oct 2017"
+
+
 def test_coming_is_this_month_and_the_next_three(engine):
-    """Today in November 2016: starts from November to February, not what started before or is closed."""
+    """On 15 November 2016: starts from November to February, not what started before or was closed by then."""
     with Session(engine) as session, session.begin():
-        session.execute(update(Activity).where(Activity.code == "B3").values(status="done"))
-    rows = section(followup.followup_report(engine, since=date(2016, 11, 1), today=date(2016, 11, 15)),
+        put_status(session, "B3", "done", date(2016, 11, 10))
+    rows = section(followup.followup_report(engine, since=date(2016, 11, 1), as_of=date(2016, 11, 15)),
                    "upcoming").rows
     codes = [r[0] for r in rows]
     assert {"C1", "D3", "B4", "A3", "B1"} <= set(codes)
@@ -113,37 +164,39 @@ def test_meetings_are_recorded_once_per_date_by_editors_and_audited(engine):
     with pytest.raises(NotAllowed):
         meetings.record_meeting(engine=engine, actor=VIEWER, held_on=TODAY, notes="")
     with Session(engine) as session:
-        logged = session.execute(select(AuditEntry).where(AuditEntry.entity == "meeting")).scalars().all()
+        logged = session.execute(select(AuditEntry).where(AuditEntry.entity == "meeting",
+                                                          AuditEntry.action != "remove_example")).scalars().all()
     assert [(e.action, e.entity_key) for e in logged] == [("record_meeting", "2017-03-01")]
-    assert followup.followup_report(engine, since=SINCE, today=TODAY)["meeting_notes"] == "Budget for B9 discussed"
+    assert followup.followup_report(engine, since=SINCE, as_of=TODAY)["meeting_notes"] == "Budget for B9 discussed"
     assert meetings.last_meeting_before(engine, TODAY) == SINCE
+    assert meetings.last_meeting_before(engine, SINCE) is None  # a report on the meeting's day follows up an earlier
 
 
-def test_a_start_after_today_is_refused(engine):
+def test_a_start_after_the_reports_date_is_refused(engine):
     with pytest.raises(ValidationError, match="since"):
-        followup.followup_report(engine, since=date(2017, 4, 1), today=TODAY)
+        followup.followup_report(engine, since=date(2017, 4, 1), as_of=TODAY)
 
 
 def test_markdown_prints_the_dates_and_every_section(history):
-    text = report.to_markdown(followup.followup_report(history, since=SINCE, today=TODAY), "sv")
-    assert "2017-03-01" in text and "2017-03-20" in text
-    for title in ("Ändrad status (2)", "Inmatade eller rättade antal (2)", "Nya utgifter (1)",
-                  "Avslutade checklistor (1)"):
+    text = report.to_markdown(followup.followup_report(history, since=SINCE, as_of=TODAY), "sv")
+    assert "Ändringar efter 2017-03-01 till och med 2017-03-20" in text and "Exempeldata" not in text
+    for title in ("Ändrad status (efter gällande datum) (2)", "Antal inmatade eller rättade sedan förra mötet för "
+                  "tidigare perioder (1)", "Nya utgifter (efter bokföringsdatum) (2)", "Avslutade checklistor (1)",
+                  "Försenade aktiviteter"):
         assert f"### {title}" in text
-    for title in ("Försenade aktiviteter", "Startar de närmaste månaderna"):  # a heading, or one line if empty
-        assert f"### {title} (" in text or f"*{title}: inget att rapportera.*" in text
-    assert "| B4 |" in text and "2017/teacher/out" in text
+    assert "*Startar de närmaste månaderna: inget att rapportera.*" in text  # an empty section takes one line
+    assert "| B4 |" in text and "| V-5 |" in text
 
 
 def test_docx_opens_and_holds_the_rows_with_a_repeating_header(history):
     """Word: the dates in the document, a table per non-empty section, header rows marked to repeat."""
-    data = followup.followup_report(history, since=SINCE, today=TODAY)
+    data = followup.followup_report(history, since=SINCE, as_of=TODAY)
     doc = Document(io.BytesIO(report.to_docx(data, "en")))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "1 Mar 2017" in body and "20 Mar 2017" in body
     cells = {c.text for tbl in doc.tables for row in tbl.rows for c in row.cells}
-    assert {"B4", "C1", "2017/student/out", "A3", "B3 run 2"} <= cells
-    assert "2016/student/out" not in cells
+    assert {"B4", "C1", "V-2", "V-5", "Visit X", "2016 HT"} <= cells
+    assert "V-1" not in cells and "V-4" not in cells
     assert len(doc.tables) == 1 + sum(bool(s.rows) for s in data["sections"]), "the summary, then each section"
     assert all(tbl.rows[0]._tr.trPr.xpath("./w:tblHeader") for tbl in doc.tables)
 
@@ -152,28 +205,29 @@ def test_pdf_opens_holds_the_rows_and_repeats_headers_on_every_page(history, eng
     """Many rows run over pages: every page after the first carries the dates, table pages the header row."""
     with Session(engine) as session, session.begin():
         for n in range(120):
-            add_audit(session, at(10), entity="count", action="enter_count", key=f"row-{n:03}", after='{"n": 5}')
-    data = followup.followup_report(engine, since=SINCE, today=TODAY)
+            put_spend(session, "B9", date(2017, 3, 10), 100 + n, f"row-{n:03}")
+    data = followup.followup_report(engine, since=SINCE, as_of=TODAY)
     reader = PdfReader(io.BytesIO(report.to_pdf(data, "sv")))
     pages = [p.extract_text() for p in reader.pages]
     assert len(pages) >= 3
     assert "2017-03-01" in pages[0] and "2017-03-20" in pages[0]
     whole = "\n".join(pages)
     assert all(f"row-{n:03}" in whole for n in range(120))
-    assert "rättade antal" in whole and "Försenade aktiviteter" in whole
+    assert "Nya utgifter" in whole and "Försenade aktiviteter" in whole
     for text in pages[1:]:
         assert "2017-03-01" in text and "Sida" in text
-    count_pages = [text for text in pages if "row-" in text]
-    assert len(count_pages) >= 2 and all("Vem" in text and "Post" in text for text in count_pages)
+    spend_pages = [text for text in pages if "row-" in text]
+    assert len(spend_pages) >= 2 and all("Verifikation" in text and "Belopp" in text for text in spend_pages)
 
 
 def test_cli_report_writes_each_format_and_refuses_a_bad_date(engine, db_url, tmp_path):
-    """``report --since --format --out``; a malformed date is an error and writes no file."""
+    """``report --since --as-of --format --out``; a malformed date is an error and writes no file."""
     env = {**os.environ, "DATABASE_URL": db_url}
     for fmt in ("md", "docx", "pdf"):
         out = tmp_path / f"r.{fmt}"
-        done = subprocess.run([sys.executable, "-m", "mobility", "report", "--since", "2026-01-01", "--format", fmt,
-                               "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "mobility", "report", "--since", "2017-01-01", "--as-of",
+                               "2017-03-13", "--format", fmt, "--out", str(out)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         assert out.stat().st_size > 500
     bad = subprocess.run([sys.executable, "-m", "mobility", "report", "--since", "2026-13-01", "--format", "md",
@@ -191,19 +245,20 @@ def test_the_followup_page_opens_for_everyone_and_shows_the_form_to_editors(app,
 
 
 def test_the_page_shows_the_report_since_the_chosen_meeting_and_offers_paper(app, engine):
-    """Choose the last meeting: its notes, the dates and the sections; DOCX and PDF to download."""
-    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
-    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2025, 12, 1), notes="")
-    at_ = app("followup")
+    """For the as-of date's meeting, the previous one by default: its notes, the dates and the sections."""
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 2, 13), notes="Februarimötet")
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 1, 16), notes="")
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 3, 13), notes="Marsmötet")
+    at_ = app("followup", as_of="2017-03-13")
     shown = texts(at_)
-    assert "Januarimötet" in shown and "2026-01-05" in shown
-    assert "Ändrad status: inget att rapportera." in shown and "Försenade aktiviteter" in shown
-    assert "Sammanfattning" in shown and "Budget: " in shown
-    assert at_.selectbox[0].value == "2026-01-05"
+    assert "Februarimötet" in shown and "Ändringar efter 2017-02-13 till och med 2017-03-13" in shown
+    assert "Marsmötet" not in shown.split("Registrerade möten")[0]  # this meeting is not followed up yet
+    assert "Ändrad status (efter gällande datum): inget att rapportera." in shown and "Försenade aktiviteter" in shown
+    assert at_.selectbox[0].value == "2017-02-13"
     labels = [b.proto.label for b in at_.get("download_button")]
     assert "Ladda ner Word (DOCX)" in labels and "Ladda ner PDF" in labels
-    at_ = app("followup", meeting="2025-12-01")
-    assert "2025-12-01" in texts(at_) and "Januarimötet" not in texts(at_)
+    at_ = app("followup", as_of="2017-03-13", meeting="2017-01-16")
+    assert "Ändringar efter 2017-01-16" in texts(at_) and "Februarimötet" not in texts(at_)
 
 
 def test_an_editor_records_a_meeting_on_the_page(app, engine):
@@ -212,27 +267,47 @@ def test_an_editor_records_a_meeting_on_the_page(app, engine):
     next(b for b in at_.button if b.label == "Spara mötet").click().run()
     assert not at_.exception
     assert [m["notes"] for m in meetings.meetings(engine)] == ["Uppföljning av B-området"]
-    assert at_.toast[0].value == f"Mötet {date.today().isoformat()} är sparat."
+    assert at_.toast[0].value == "Mötet 2018-12-31 är sparat."  # the as-of date: a finished plan's last day
     assert "Uppföljning av B-området" in at_.dataframe[-1].value["Korta anteckningar"].tolist()  # the list of meetings
 
 
-def test_a_change_made_today_is_in_todays_report_whatever_the_server_clock(engine):
-    """At 00:30 in Stockholm a UTC server's date is still yesterday: that change is in the report for 'today'."""
-    server_today = date.today()
-    just_after_midnight = datetime.combine(server_today + timedelta(days=1), time(0, 30), TIMEZONE)
+def test_an_entry_made_just_after_midnight_counts_on_the_swedish_day(engine):
+    """At 00:30 in Stockholm a UTC server's date is still yesterday: the entry belongs to the Swedish day."""
+    day = date(2017, 3, 14)
+    just_after_midnight = datetime.combine(day, time(0, 30), TIMEZONE)
     with Session(engine) as session, session.begin():
-        b3 = session.execute(select(Activity.id).where(Activity.code == "B3")).scalar()
-        session.add(StatusChange(activity_id=b3, status="ongoing", previous_status="planned", changed_by="io.editor",
-                                 changed_at=just_after_midnight))
-        add_audit(session, just_after_midnight, entity="spend", action="add_spend", key="B3")
-    data = followup.followup_report(engine, since=server_today, today=server_today)
-    assert [r[1] for r in section(data, "status_changes").rows] == ["B3"]
-    assert [r[3] for r in section(data, "spend").rows] == ["B3"]
+        put_status(session, "B3", "ongoing", date(2017, 2, 1), entered=just_after_midnight)
+        put_spend(session, "B3", date(2017, 2, 1), 500, "V-9", entered=just_after_midnight)
+    on_the_day = followup.followup_report(engine, since=day - timedelta(days=1), as_of=day)
+    assert [r[2] for r in section(on_the_day, "status_corrections").rows] == ["B3"]
+    assert [r[4] for r in section(on_the_day, "spend_corrections").rows] == ["V-9"]
+    day_before = followup.followup_report(engine, since=day - timedelta(days=2), as_of=day - timedelta(days=1))
+    assert section(day_before, "spend_corrections").rows == []
 
 
 def test_a_link_with_a_date_reports_since_that_date(app, engine):
-    """?since=2026-01-10 opens the report from that date even when meetings exist."""
-    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2026, 1, 5), notes="Januarimötet")
-    at_ = app("followup", since="2026-01-10")
+    """?since=2017-01-10 opens the report from that date even when meetings exist."""
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 1, 5), notes="Januarimötet")
+    at_ = app("followup", since="2017-01-10", as_of="2017-03-13")
     assert not at_.exception
-    assert "från och med 2026-01-10" in texts(at_) and "Januarimötet" not in texts(at_)
+    assert "Ändringar efter 2017-01-10 till och med 2017-03-13" in texts(at_) and "Januarimötet" not in texts(at_)
+
+
+@pytest.mark.parametrize(("since", "words"), [("2017-13-01", "cannot be read"), ("2015-06-01", "is outside"),
+                                               ("2017-04-01", "is outside")])
+def test_a_link_with_a_date_outside_the_range_is_refused_with_a_message(app, since, words):
+    """Before the plan, after the as-of date or not a date: said, and the report starts from the default."""
+    at_ = app("followup", lang="en", since=since, as_of="2017-03-13")
+    assert not at_.exception
+    warning = next(w.value for w in at_.warning if since in w.value)
+    assert words in warning and "shows 1 Mar 2017 instead" in warning
+    assert "Changes after 1 Mar 2017 up to and including 13 Mar 2017" in texts(at_)
+
+
+def test_a_meeting_can_be_recorded_for_a_past_date_in_the_plan(app, engine):
+    """The meeting form opens on the as-of date and accepts any day from the plan's first."""
+    at_ = app("followup", actor=EDITOR, as_of="2016-03-14")
+    form_date = next(d for d in at_.date_input if d.label == "Mötesdatum")
+    assert form_date.value == date(2016, 3, 14) and form_date.min == date(2016, 1, 1)
+    next(b for b in at_.button if b.label == "Spara mötet").click().run()
+    assert [m["held_on"] for m in meetings.meetings(engine)] == [date(2016, 3, 14)]

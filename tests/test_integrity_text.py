@@ -1,6 +1,7 @@
 """What people type is shown as that text: the one helper, and the reports that use it."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -42,17 +43,17 @@ def test_control_characters_are_named():
     assert control_character("a\x07b") == "U+0007" and control_character("tab\tand\nline") is None
 
 
-def test_the_markdown_report_keeps_typed_text_as_text(engine):
+def test_the_markdown_report_keeps_typed_text_as_text(bare_engine):
     from mobility import followup, meetings
-    from mobility.activities import set_status
-    from mobility.i18n import local_today
+    from mobility.activities import activity_detail, set_status
     from tests.conftest import EDITOR
 
-    typed = " ".join(INJECTIONS)
-    set_status(engine=engine, actor=EDITOR, code="A1", status="ongoing", comment=typed, expected_version=1)
-    today = local_today()
-    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=today, notes=typed)
-    data = followup.followup_report(engine, since=today, today=today)
+    engine, typed, day = bare_engine, " ".join(INJECTIONS), date(2017, 3, 20)
+    set_status(engine=engine, actor=EDITOR, code="A1", status="ongoing", comment=typed, effective_on=day,
+               expected_version=activity_detail(engine, "A1")["version"])
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=day, notes=typed)
+    data = followup.followup_report(engine, since=date(2017, 3, 1), as_of=day)
+    assert typed.split()[0] in str(data["sections"])  # the status change is in the report
     markdown = report.to_markdown(data, "en")
     assert not re.search(r"(?<!\\)(\]\(|<img|<script|\bhttp:)", markdown)  # nothing unescaped
     assert plain(typed, inline=True) in markdown

@@ -8,7 +8,7 @@ import pytest
 
 from mobility import activities
 from mobility.auth import save_account
-from mobility.i18n import t
+from mobility.i18n import local_today, t
 from mobility.overview import VERDICTS, area_status, date_label, plan_texts, short_title
 from tests.conftest import ADMIN, EDITOR, texts
 
@@ -74,9 +74,13 @@ def test_the_overviews_first_block_holds_a_status_in_words_for_every_area(app):
     """Before the schedule, the table or anything else: five rows, each with its area and a verdict."""
     for lang in ("sv", "en"):
         at = app("overview", lang=lang)
-        first = next(c for c in at.main.children.values() if getattr(c, "type", "") != "markdown"
-                     and c.type != "title" and c.type != "html")
-        assert "area-status" in str(first.proto), "the status block comes right after the title"
+        def as_of_line(c) -> bool:  # the heading's date and the plan-ended note (shell.PageContext.heading)
+            return any(getattr(x, "type", "") == "caption" and str(x.value).startswith(("Per datum", "As of"))
+                       for x in getattr(c, "children", {}).values())
+
+        first = next(c for c in at.main.children.values() if getattr(c, "type", "") not in ("markdown", "caption")
+                     and c.type != "title" and c.type != "html" and not as_of_line(c))
+        assert "area-status" in str(first.proto), "the status block comes right after the title and its date"
         block = "\n".join(m.value for m in first.markdown)
         words = [t(f"overview.verdict.{v}", lang) for v in VERDICTS]
         for code in "ABCDE":
@@ -105,7 +109,7 @@ def test_an_editor_finds_the_status_form_at_the_top_of_the_activity(app):
     at = app("overview", actor=EDITOR, activity="B3")
     order = [(e.type, e.label if e.type == "selectbox" else e.value) for e in at.main
              if e.type in ("subheader", "markdown", "selectbox")]
-    heading = order.index(("subheader", "B3 · Planerad"))
+    heading = order.index(("subheader", "B3 · Klar"))  # the example story's end state
     form = next(i for i, (_, text) in enumerate(order) if text == "Ny status")
     purpose = next(i for i, (_, text) in enumerate(order) if text.startswith("**Beskrivning/syfte**"))
     assert heading < form < purpose
@@ -118,25 +122,26 @@ def account_event(engine, secrets_file):
 
 def test_the_change_log_keeps_account_events_for_administrators(app, account_event):
     """A reader or an editor never sees who got an account or a password; an admin sees it in words."""
+    today = local_today().isoformat()  # the account was made today: the log up to today
     for actor in (None, EDITOR):
-        log = app("history", actor=actor)
+        log = app("history", actor=actor, as_of=today)
         assert "new.colleague" not in set(log.table[0].value[t("history.key")])
         assert t("entity.account") not in [o for s in log.selectbox for o in s.options]
-    admin = app("history", actor=ADMIN).table[0].value
+    admin = app("history", actor=ADMIN, as_of=today).table[0].value
     row = admin[admin[t("history.key")] == "new.colleague"].iloc[0]
     assert "roll: redigerare" in row[t("history.after")] and "nytt lösenord: ja" in row[t("history.after")]
     assert "editor" not in row[t("history.after")] and "True" not in row[t("history.after")]
-    english = app("history", actor=ADMIN, lang="en").table[0].value
+    english = app("history", actor=ADMIN, lang="en", as_of=today).table[0].value
     assert "role: editor" in english[english["Item"] == "new.colleague"].iloc[0]["After"]
 
 
 def test_a_status_saved_from_the_activity_reaches_the_area_row(app, engine):
-    """Done is counted as done in the area's row right away."""
-    at = app("overview", actor=EDITOR, activity="C1")
+    """Done is counted as done in the area's row right away (in force today, so viewed as of today)."""
+    at = app("overview", actor=EDITOR, activity="C3", as_of=local_today().isoformat())
     next(s for s in at.selectbox if s.label == "Ny status").set_value("done")
     next(b for b in at.button if b.label == "Spara status").click().run()
-    assert activities.activity_detail(engine, "C1")["status"] == "done"
-    assert "1 klara" in texts(at)
+    assert activities.activity_detail(engine, "C3")["status"] == "done"
+    assert "3 klara" in texts(at)  # C1 and C2 were done in the example story
 
 
 def test_xlsx_exports_hold_numbers_with_a_number_format():

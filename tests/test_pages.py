@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mobility.activities import activity_detail
-from mobility.i18n import strings, t
+from mobility.i18n import local_today, strings, t
 from mobility.ui.shell import PAGES
 from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, texts
 
@@ -142,17 +142,18 @@ def test_a_viewer_sees_no_edit_control(app):
 
 def test_editor_changes_a_status_and_sees_it(app, engine):
     """The form saves, the detail shows the new status, and the change is in the log."""
-    at = app("overview", actor=EDITOR, activity="B3")
-    assert "B3 · Planerad" in texts(at)
+    today = local_today().isoformat()  # the change takes effect today: look at today
+    at = app("overview", actor=EDITOR, activity="B8", as_of=today)
+    assert "B8 · Planerad" in texts(at)
     next(s for s in at.selectbox if s.label == "Ny status").set_value("done")
-    at.text_area[0].input("Checklistan publicerad")
+    next(a for a in at.text_area if a.label.startswith("Kommentar")).input("Språkstöd på plats")
     next(b for b in at.button if b.label == "Spara status").click().run()
     assert not at.exception
-    assert activity_detail(engine, "B3")["status"] == "done"
-    assert "B3 · Klar" in texts(at)
-    history = app("history")
+    assert activity_detail(engine, "B8")["status"] == "done"
+    assert "B8 · Klar" in texts(at)
+    history = app("history", as_of=today)
     log = history.table[0].value
-    assert ("io.editor", "Status ändrad", "B3") in set(zip(log["Vem"], log["Händelse"], log["Post"], strict=True))
+    assert ("io.editor", "Status ändrad", "B8") in set(zip(log["Vem"], log["Händelse"], log["Post"], strict=True))
 
 
 def test_the_accounts_page_is_for_admins_only(app):

@@ -44,7 +44,7 @@ PLAN = {
 
 @pytest.fixture
 def loaded(engine):
-    return {a["code"]: a for a in activities_json(engine, TODAY)}
+    return {a["code"]: a for a in activities_json(engine, TODAY)["activities"]}
 
 
 def test_every_activity_of_the_plan_is_loaded_in_plan_order(loaded):

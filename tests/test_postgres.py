@@ -24,6 +24,8 @@ from mobility.plan import init_database
 from mobility.service import SYSTEM
 from tests.conftest import EDITOR
 
+END = date(2018, 12, 31)  # the plan's last day
+
 pgserver = pytest.importorskip("pgserver", reason="pgserver not installed (pip install -r requirements-dev.txt)")
 
 TODAY = date(2026, 11, 28)
@@ -77,13 +79,14 @@ def both(engine, pg):
 def test_the_plan_loads_into_postgresql_once(pg):
     """Same 28 activities and 1 560 500 kr as on SQLite, and a second start-up seeds nothing."""
     init_database(pg)
-    rows = activities_json(pg, TODAY)
+    rows = activities_json(pg, TODAY)["activities"]
     assert len(rows) == 28 and sum(r["budget_sek"] or 0 for r in rows) == 1_560_500
 
 
 def test_a_status_write_and_its_audit_entry_on_postgresql(pg):
     """The service layer's transaction, version check and audit work the same way."""
-    set_status(engine=pg, actor=EDITOR, code="D2", status="ongoing", comment="pg", expected_version=1)
+    set_status(engine=pg, actor=EDITOR, code="D2", status="ongoing", comment="pg",
+               expected_version=activity_detail(pg, "D2")["version"])
     assert activity_detail(pg, "D2")["status"] == "ongoing"
     assert audit_entries(pg, action="set_status").iloc[0].entity_key == "D2"
 
@@ -95,9 +98,10 @@ def test_counts_import_and_the_targets_report_agree(both):
         summaries.append(counts.import_counts(engine=db, actor=EDITOR, data=COUNTS_CSV, filename="counts.csv"))
         assert counts.latest_year(db) == 2019
         reports.append({
-            "calendar": targets.targets_report(db, year=2018),
-            "academic": targets.targets_report(db, academic=True),
-            "nmt": targets.targets_report(db, year=2018, faculty="NMT", programme="erasmus", level="first"),
+            "calendar": targets.targets_report(db, as_of=END, year=2018),
+            "academic": targets.targets_report(db, as_of=END, academic=True),
+            "nmt": targets.targets_report(db, as_of=END, year=2018, faculty="NMT", programme="erasmus",
+                                          level="first"),
         })
     assert summaries[0] == summaries[1] and summaries[1].written == 3
     assert reports[0] == reports[1]
@@ -120,14 +124,15 @@ def test_the_budget_report_and_a_new_entry_agree(both):
 def test_a_checklist_run_from_start_to_staff_visit_agrees(both):
     """Start a C2 run, tick every item, complete it: one staff visit in the year of the visit."""
     for db in both:
+        before = checklists.staff_visits_per_year(db)  # the example runs
         run_id = checklists.start_run(engine=db, actor=EDITOR, key=C2, label="Staff visit, partner X",
                                       reference_date=date(2027, 5, 3))
         for item in checklists.run_detail(db, run_id, TODAY)["items"]:
             checklists.tick_item(engine=db, actor=EDITOR, run_id=run_id, item_id=item["id"])
         checklists.complete_run(engine=db, actor=EDITOR, run_id=run_id)
-        assert checklists.staff_visits_per_year(db) == {2027: 1}
+        assert checklists.staff_visits_per_year(db) == {**before, 2027: 1}
     tables = [_plain(checklists.run_table(db, TODAY, include_archived=True)) for db in both]
-    assert tables[0] == tables[1] and len(tables[1]) == 1
+    assert tables[0] == tables[1] and len(tables[1]) == 1 + sum(before.values())
 
 
 def _plain(frame: pd.DataFrame) -> list[dict]:
@@ -143,20 +148,23 @@ def _without_times(report: dict) -> list:
 
 
 def test_the_followup_report_agrees(both):
-    """Changes since today (status, counts, spending, completed runs), late, idle money and coming activities."""
-    today = local_today()
+    """A meeting in October 2018 followed up three weeks later: a status change, new spending by its ledger date,
+    counts, late and coming activities — the same on both databases."""
+    meeting, as_of = date(2018, 10, 8), date(2018, 10, 31)
     for db in both:
-        set_status(engine=db, actor=EDITOR, code="A1", status="ongoing", comment="started", expected_version=1)
+        set_status(engine=db, actor=EDITOR, code="C3", status="done", comment="finished",
+                   effective_on=date(2018, 10, 20), today=TODAY, expected_version=activity_detail(db, "C3")["version"])
         counts.import_counts(engine=db, actor=EDITOR, data=COUNTS_CSV, filename="counts.csv")
-        spending.add_spend(engine=db, actor=EDITOR, spent_on="2017-06-01", activity="B2", amount="100",
-                         reference="PG-2", today=today)
-        meetings.record_meeting(engine=db, actor=EDITOR, held_on=today, notes="Monthly meeting")
-    reports = [followup.followup_report(db, since=today, today=today) for db in both]
+        spending.add_spend(engine=db, actor=EDITOR, spent_on="2018-10-15", activity="B2", amount="100",
+                           reference="PG-2", today=TODAY)
+        meetings.record_meeting(engine=db, actor=EDITOR, held_on=meeting, notes="Monthly meeting")
+    reports = [followup.followup_report(db, since=meeting, as_of=as_of) for db in both]
     assert _without_times(reports[0]) == _without_times(reports[1])
     assert reports[1]["meeting_notes"] == "Monthly meeting"
-    changed = {s.key: len(s.rows) for s in reports[1]["sections"]}
-    assert changed["status_changes"] == 1 and changed["counts"] == 3 and changed["spend"] == 1
-    history = [followup.followup_report(db, since=date(2016, 1, 1), today=date(2017, 7, 10)) for db in both]
+    changed = {s.key: s.rows for s in reports[1]["sections"]}
+    assert len(changed["status_changes"]) == 1 and "C3" in changed["status_changes"][0]
+    assert len(changed["spend"]) == 1 and "PG-2" in changed["spend"][0] and changed["spend_corrections"] == []
+    history = [followup.followup_report(db, since=date(2016, 1, 1), as_of=date(2017, 7, 10)) for db in both]
     assert _without_times(history[0]) == _without_times(history[1])
 
 
@@ -167,7 +175,7 @@ def _sheets(workbook: bytes) -> dict:
 
 def test_the_workbook_export_agrees(both):
     """Every sheet, its columns and its number of rows."""
-    sheets = [_sheets(exports.export_workbook(db)) for db in both]
+    sheets = [_sheets(exports.export_workbook(db, as_of=local_today())) for db in both]
     assert sheets[0] == sheets[1]
     assert set(sheets[1]) == set(exports.SHEETS) and sheets[1]["spending"][1] > 1
 
@@ -179,4 +187,4 @@ def test_removing_the_example_data_agrees(both):
     removed = [remove_example_data(engine=db, actor=SYSTEM) for db in both]
     assert removed[0] == removed[1] == seeded[1]
     assert [example_counts(db) for db in both] == [{}, {}]
-    assert budget.budget_report(both[1])["total"]["spent"] == 0
+    assert budget.budget_report(both[1], as_of=END)["total"]["spent"] == 0

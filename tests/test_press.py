@@ -48,7 +48,7 @@ def test_a_chart_hides_points_under_five():
 
 def test_the_press_view_marks_example_data_on_every_chart(engine):
     """While example counts and spending are shown, each chart image carries the stamp and the source."""
-    view = press_view(engine, lang="sv", today=TODAY)
+    view = press_view(engine, lang="sv", as_of=TODAY)
     assert view.examples and len(view.charts) == 3
     for stem, figure in view.charts:
         notes = [a.text for a in figure.layout.annotations]
@@ -61,7 +61,7 @@ def test_small_real_counts_never_reach_the_press_view(engine):
     """Real data without examples: no stamp, and four Erasmus teachers are printed as '<5'."""
     remove_example_data(engine=engine, actor=SYSTEM)
     import_counts(engine=engine, actor=SYSTEM, data=REAL_COUNTS, filename="real.csv")
-    view = press_view(engine, lang="sv", today=TODAY)
+    view = press_view(engine, lang="sv", as_of=TODAY)
     assert not view.examples
     teachers = next(h for h in view.headlines if h.key == "target_b")
     assert teachers.value == "<5" and "<5" in teachers.detail

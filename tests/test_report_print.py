@@ -18,7 +18,7 @@ SINCE, TODAY = date(2017, 2, 1), date(2017, 3, 15)
 
 @pytest.fixture
 def data(engine):
-    return followup.followup_report(engine, since=SINCE, today=TODAY)
+    return followup.followup_report(engine, since=SINCE, as_of=TODAY)
 
 
 @pytest.mark.parametrize("lang, tag, title", [("sv", "sv-SE", "Uppföljning av mobilitetsplanen"),
@@ -46,26 +46,27 @@ def test_the_docx_sets_title_language_and_author(data):
     assert props.author == "International Office, Mid Sweden University"
     texts = [p.text for p in doc.paragraphs]
     assert texts[:4] == ["Follow-up of the mobility plan",
-                         "Changes from 1 Feb 2017 up to and including 15 Mar 2017; status as of 15 Mar 2017",
+                         "Changes after 1 Feb 2017 up to and including 15 Mar 2017; status as of 15 Mar 2017"
+                         " · Example data",
                          "EXAMPLE DATA: this report rests partly on example data, not real figures. "
                          "Do not circulate it.", "Summary"]
     assert doc.tables[0].rows[0].cells[0].text == "Goal area" and len(doc.tables[0].rows) == 1 + 5
 
 
 def test_empty_sections_take_one_line(data):
-    """'Status changes: nothing to report.' instead of a heading with (0) and a line under it."""
+    """'Starting in the coming months: nothing to report.' instead of a heading with (0) and a line under it."""
     md = report.render(data, "md", "en").decode()
-    assert "*Status changes: nothing to report.*" in md and "(0)" not in md
+    assert "*Starting in the coming months: nothing to report.*" in md and "(0)" not in md
     assert "### Overdue activities (1)" in md
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report.render(data, "pdf", "sv"))).pages)
-    assert "Ändrad status: inget att rapportera." in pdf_text and "(0)" not in pdf_text
+    assert "Startar de närmaste månaderna: inget att rapportera." in pdf_text and "(0)" not in pdf_text
 
 
 def test_the_example_label_goes_when_the_example_data_goes(engine):
-    with_examples = report.render(followup.followup_report(engine, since=SINCE, today=TODAY), "md", "sv").decode()
+    with_examples = report.render(followup.followup_report(engine, since=SINCE, as_of=TODAY), "md", "sv").decode()
     assert "EXEMPELDATA" in with_examples
     remove_example_data(engine=engine, actor=SYSTEM)
-    without = report.render(followup.followup_report(engine, since=SINCE, today=TODAY), "md", "sv").decode()
+    without = report.render(followup.followup_report(engine, since=SINCE, as_of=TODAY), "md", "sv").decode()
     assert "EXEMPELDATA" not in without and "## Sammanfattning" in without
 
 

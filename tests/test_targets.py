@@ -1,6 +1,7 @@
 """Target maths (A, B), balance and mix: every rule with its edge cases, the JSON report, and the page."""
 
 import json
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -20,6 +21,8 @@ from mobility.targets import (
     targets_report,
 )
 from tests.conftest import EDITOR, texts
+
+END = date(2018, 12, 31)  # the plan's last day: what the CLI and the pages show by default once it ended
 
 A = Goal(
     code="A",
@@ -162,7 +165,7 @@ def test_target_b_counts_only_outgoing_erasmus_teachers(clean):
         (2015, "VT", "student", "out", "erasmus", "", "", 50),
         (2018, "VT", "teacher", "out", "erasmus", "", "HUV", 12),
     )
-    report = targets_report(clean)
+    report = targets_report(clean, as_of=END)
     b = next(r for r in report["targets"] if r["code"] == "B")
     assert (b["baseline"], b["target"], b["value"], b["status"]) == (10, 12, 12, "achieved")
 
@@ -175,9 +178,9 @@ def test_filters_narrow_baseline_and_value_alike(clean):
         (2015, "VT", "student", "out", "erasmus", "first", "HUV", 60),
         (2018, "VT", "student", "out", "erasmus", "second", "NMT", 50),
     )
-    a = targets_report(clean, faculty="NMT")["targets"][0]
+    a = targets_report(clean, as_of=END, faculty="NMT")["targets"][0]
     assert (a["baseline"], a["value"], a["status"]) == (40, 50, "achieved")
-    assert targets_report(clean, level="first", year=2018)["targets"][0]["value"] is None
+    assert targets_report(clean, as_of=END, level="first", year=2018)["targets"][0]["value"] is None
 
 
 def test_balance_and_mix_use_the_plans_programme_groups(clean):
@@ -191,7 +194,7 @@ def test_balance_and_mix_use_the_plans_programme_groups(clean):
         (2017, "HT", "student", "out", "erasmus", "", "", 50),
         (2017, "HT", "student", "out", "freemover_no_fee", "", "", 9),
     )
-    report = targets_report(clean)
+    report = targets_report(clean, as_of=END)
     assert report["balance"] == {"incoming": 100, "outgoing": 50, "ratio": 0.5}
     assert report["composition"] == {"exchange": 100, "fee_paying": 30, "no_fee": 10}
 
@@ -199,12 +202,12 @@ def test_balance_and_mix_use_the_plans_programme_groups(clean):
 def test_no_incoming_students_gives_no_ratio(clean):
     """Dividing by zero is not a balance."""
     put(clean, (2017, "HT", "student", "out", "erasmus", "", "", 5))
-    assert targets_report(clean)["balance"] == {"incoming": 0, "outgoing": 5, "ratio": None}
+    assert targets_report(clean, as_of=END)["balance"] == {"incoming": 0, "outgoing": 5, "ratio": None}
 
 
 def test_the_example_data_gives_a_plausible_report(engine):
     """The shipped example: A behind and B achieved in 2018, about 100 incoming exchange students a term."""
-    report = targets_report(engine)
+    report = targets_report(engine, as_of=END)
     assert report["year"] == 2018
     assert [(r["code"], r["status"]) for r in report["targets"]] == [("A", "behind"), ("B", "achieved")]
     assert 150 <= report["balance"]["incoming"] <= 250 and 80 <= report["balance"]["outgoing"] <= 150
@@ -214,7 +217,8 @@ def test_the_cli_prints_the_report_as_json(engine, capsys):
     """`targets --json` has exactly the documented keys, for the latest year or the one asked for."""
     assert cli.main(["targets", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"year", "targets", "balance", "composition"}
+    assert set(out) == {"as_of", "year_reason", "example", "year", "targets", "balance", "composition"}
+    assert (out["as_of"], out["year_reason"], out["example"]) == ("2018-12-31", "as_of_year", True)
     assert set(out["targets"][0]) == {
         "code",
         "baseline_year",
@@ -228,14 +232,14 @@ def test_the_cli_prints_the_report_as_json(engine, capsys):
     }
     assert set(out["balance"]) == {"incoming", "outgoing", "ratio"}
     assert set(out["composition"]) == {"exchange", "fee_paying", "no_fee"}
-    assert out == targets_report(engine)
+    assert out == targets_report(engine, as_of=END)
     assert cli.main(["targets", "--json", "--year", "2016"]) == 0
     assert json.loads(capsys.readouterr().out)["targets"][0]["value"] == 106
 
 
 def test_the_national_comparison_is_an_index_from_the_first_common_academic_year(engine):
     """Both lines start at 100 in the same academic year, and the national ones are named national."""
-    national = targets_page(engine)["national"]
+    national = targets_page(engine, as_of=END)["national"]
     out = national[national["direction"] == "out"]
     first = out["year"].min()
     assert set(out.loc[out["year"] == first, "index"]) == {100.0}
@@ -246,8 +250,8 @@ def test_the_national_comparison_is_an_index_from_the_first_common_academic_year
 
 def test_every_chart_has_a_title_and_axis_titles(engine):
     """Title and labelled axes in both languages."""
-    data = targets_page(engine)
-    report = targets_report(engine)
+    data = targets_page(engine, as_of=END)
+    report = targets_report(engine, as_of=END)
     for lang in ("sv", "en"):
         for fig in (
             target_chart(data["series"]["A"], report["targets"][0], name="A", lang=lang),

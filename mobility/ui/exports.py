@@ -38,7 +38,7 @@ def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, 
         )
     if all_charts:
         row.download_button(
-            t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, today=as_of, size=size),
+            t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, as_of=as_of, size=size),
             file_name=exports.zip_file_name(lang, as_of=as_of, size=size), mime="application/zip",
             on_click="ignore", icon=":material/folder_zip:", key="export-all-charts",
         )

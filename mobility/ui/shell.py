@@ -11,10 +11,11 @@ from pathlib import Path
 import streamlit as st
 
 from mobility import auth
-from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
+from mobility.asof import PlanPeriod, default_as_of, has_ended, latest_as_of, parse_as_of, plan_period
+from mobility.i18n import DEFAULT_LANG, LANGS, fmt_date, local_today, t
 from mobility.service import VIEWER, Actor
 from mobility.ui import cookies
-from mobility.ui.data import after_write, current_version, engine
+from mobility.ui.data import after_write, cached_query, current_version, engine
 from mobility.ui.widgets import url_segmented
 
 
@@ -52,10 +53,30 @@ class PageContext:
     key: str
     lang: str
     actor: Actor
-    today: date
+    today: date  # the calendar's today: for entry forms' defaults and limits
+    as_of: date  # the date the view describes: every figure that depends on time uses this
+    period: PlanPeriod
 
     def t(self, key: str, /, **values) -> str:
         return t(key, self.lang, **values)
+
+    @property
+    def showing_end_state(self) -> bool:
+        """The plan has ended and the view shows its last day by default (no date chosen)."""
+        return has_ended(self.period, self.today) and self.as_of == self.period.last \
+            and "as_of" not in st.query_params
+
+    def heading(self, title: str) -> None:
+        """The page title with the date it describes under it — one way for every page."""
+        st.title(title)
+        line = self.t("asof.caption", date=fmt_date(self.as_of, self.lang))
+        if not self.showing_end_state:
+            st.caption(line)
+            return
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.caption(f"{line} · {self.t('asof.ended', date=fmt_date(self.period.last, self.lang))}")
+            st.button(self.t("asof.show_today"), type="tertiary", icon=":material/today:", key="_as_of_today",
+                      on_click=_set_as_of_param, args=(self.today.isoformat(),))
 
 
 def st_pages() -> list:
@@ -78,6 +99,9 @@ def page(key: str) -> PageContext:
         st.set_page_config(page_title=f"{t(f'page.{key}', lang)} · {t('app.name', lang)}")
         document_language(lang)
         masthead.markdown(f"### {t('app.name', lang)}\n{t('app.plan', lang)}")
+        today = local_today()
+        period = cached_query(plan_period)()
+        as_of, refused = _as_of_input(today, period, lang)
         actor = _current_actor()
         for p in PAGES:
             if p.role == "viewer":
@@ -89,7 +113,9 @@ def page(key: str) -> PageContext:
                 st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
         st.divider()
         _login_box(actor, lang)
-    ctx = PageContext(key, lang, actor, local_today())
+    ctx = PageContext(key, lang, actor, today, as_of, period)
+    if refused:
+        st.warning(refused, icon=":material/event_busy:")
     if st.query_params.get("present") == "1":
         _presentation_mode()
     show_pending_toast()
@@ -157,9 +183,45 @@ def _presentation_mode() -> None:
     )
 
 
-def lang_param(lang: str) -> dict:
-    """Links between pages keep the language; Swedish, the default, needs no parameter."""
-    return {} if lang == DEFAULT_LANG else {"lang": lang}
+def _as_of_input(today: date, period: PlanPeriod, lang: str) -> tuple[date, str | None]:
+    """The sidebar's "Per datum": the URL's ``?as_of=`` is the truth; a date it cannot show is refused aloud.
+
+    Returns the date to show and, for a refused URL date, the message that says so.
+    """
+    raw = st.query_params.get("as_of")
+    as_of, problem = parse_as_of(raw, period, today)
+    refused = problem and t(problem, lang, value=raw, first=fmt_date(period.first, lang),
+                            last=fmt_date(latest_as_of(today, period), lang), shown=fmt_date(as_of, lang))
+    # Only a date the reader chose (and that is valid) travels in links; the default needs no parameter.
+    st.session_state["_as_of_param"] = None if problem or raw is None else as_of.isoformat()
+    st.session_state["_url_as_of"] = as_of  # set before the widget is drawn: the URL, not the widget, decides
+    st.date_input(t("asof.label", lang), key="_url_as_of", min_value=period.first,
+                  max_value=latest_as_of(today, period), format="YYYY-MM-DD", help=t("asof.help", lang),
+                  on_change=_as_of_changed, args=(default_as_of(today, period),))
+    return as_of, refused
+
+
+def _as_of_changed(default: date) -> None:
+    chosen = st.session_state.get("_url_as_of")
+    _set_as_of_param(None if chosen in (None, default) else chosen.isoformat())
+
+
+def _set_as_of_param(value: str | None) -> None:
+    if value is None:
+        st.query_params.pop("as_of", None)
+    else:
+        st.query_params["as_of"] = value
+
+
+def view_params(lang: str) -> dict:
+    """What every link between pages carries: the language and the as-of date, when they are not the default."""
+    params = {} if lang == DEFAULT_LANG else {"lang": lang}
+    if as_of := st.session_state.get("_as_of_param"):
+        params["as_of"] = as_of
+    return params
+
+
+lang_param = view_params  # the older name: links written with it carry the as-of date too
 
 
 def _allowed(actor: Actor, role: str) -> bool:

@@ -5,10 +5,11 @@ would make links depend on the language; these helpers keep codes in the URL and
 """
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 import streamlit as st
 
-from mobility.i18n import t
+from mobility.i18n import fmt_date, t
 
 
 def _write_param(key: str, multi: bool) -> None:
@@ -53,3 +54,34 @@ def url_segmented(label: str, options: Sequence, *, key: str, lang: str, default
     return container.segmented_control(label, options, default=default if value is None else value, required=True,
                                        format_func=format_func, key=f"_url_{key}", on_change=_write_param,
                                        args=(key, False), **kwargs)
+
+
+def _write_date(key: str) -> None:
+    value = st.session_state[f"_url_{key}"]
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value.isoformat()
+
+
+def url_date_input(label: str, *, key: str, lang: str, default: date, min_value: date, max_value: date,
+                   container=st, **kwargs) -> date:
+    """A date kept in ``?key=YYYY-MM-DD``; a URL date that cannot be read or lies outside the range is refused with
+    a message naming it (Streamlit's own ``bind=`` would silently replace it)."""
+    raw, value, problem = st.query_params.get(key), default, None
+    if raw is not None:
+        try:
+            value = date.fromisoformat(raw) if len(raw) == 10 else None
+        except ValueError:
+            value = None
+        if value is None:
+            value, problem = default, "malformed"
+        elif not min_value <= value <= max_value:
+            value, problem = default, "range"
+    if problem:
+        st.warning(t(f"url.bad_date.{problem}", lang, field=label, value=raw, first=fmt_date(min_value, lang),
+                     last=fmt_date(max_value, lang), shown=fmt_date(default, lang)), icon=":material/event_busy:")
+    st.session_state[f"_url_{key}"] = value  # the URL decides, also when another link changed it
+    container.date_input(label, key=f"_url_{key}", min_value=min_value, max_value=max_value, format="YYYY-MM-DD",
+                         on_change=_write_date, args=(key,), **kwargs)
+    return value

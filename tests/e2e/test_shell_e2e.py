@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from mobility.i18n import local_today
 from mobility.ui.shell import PAGES
 from tests.e2e.conftest import assert_no_exception, choose, login, open_page, wait_for_app_run
 
@@ -13,7 +14,7 @@ def test_an_editor_control_is_hidden_on_a_deep_link_to_a_fresh_server(server, pa
     """The very first request to this server is a deep link; a viewer sees no edit control."""
     open_page(page, f"{server}/overview?activity=B3")
     assert_no_exception(page)
-    expect(page.get_by_role("heading", name="B3 · Planerad")).to_be_visible()
+    expect(page.get_by_role("heading", name="B3 · Klar")).to_be_visible()  # the finished plan's end state
     expect(page.get_by_role("button", name="Spara status")).to_have_count(0)
     expect(page.get_by_text("Logga in som redigerare")).to_be_visible()
 
@@ -43,19 +44,20 @@ def test_an_editor_only_page_as_a_fresh_servers_first_request_shows_a_viewer_no_
 
 
 def test_an_editor_changes_a_status_and_a_viewer_sees_it_after_reload(server, page, browser):
-    """Log in, save a status, then a separate anonymous browser sees it on the overview and in the log."""
-    open_page(page, f"{server}/overview?activity=C1")
+    """Log in, save a status in force today, then a separate anonymous browser sees it as of today and in the log."""
+    today = local_today().isoformat()
+    open_page(page, f"{server}/overview?activity=C1&as_of={today}")
     login(page)
-    choose(page, "Ny status", "Klar")
-    page.get_by_label("Kommentar").fill("Strategin antagen")
+    choose(page, "Ny status", "Försenad")
+    page.get_by_label("Kommentar").fill("Strategin omarbetas")
     page.get_by_role("button", name="Spara status").click()
     wait_for_app_run(page)
-    expect(page.get_by_role("heading", name="C1 · Klar")).to_be_visible()
+    expect(page.get_by_role("heading", name="C1 · Försenad")).to_be_visible()
 
     viewer = browser.new_context().new_page()
-    open_page(viewer, f"{server}/overview?activity=C1")
-    expect(viewer.get_by_role("heading", name="C1 · Klar")).to_be_visible()
+    open_page(viewer, f"{server}/overview?activity=C1&as_of={today}")
+    expect(viewer.get_by_role("heading", name="C1 · Försenad")).to_be_visible()
     expect(viewer.get_by_role("button", name="Spara status")).to_have_count(0)
-    open_page(viewer, f"{server}/history")
-    expect(viewer.get_by_text("Strategin antagen")).to_be_visible()
+    open_page(viewer, f"{server}/history?as_of={today}")  # the log up to today
+    expect(viewer.get_by_text("Strategin omarbetas")).to_be_visible()
     viewer.context.close()

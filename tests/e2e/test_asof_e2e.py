@@ -1,0 +1,42 @@
+"""The as-of date in a real browser: moving it moves the plan — status counts and the schedule's date marker."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app_run
+
+
+def set_as_of(page, day: str) -> None:
+    """Type a date into the sidebar's "Per datum" and confirm it, as a reader would."""
+    field = page.get_by_test_id("stSidebar").get_by_label("Per datum")
+    field.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(day.replace("-", "/"))
+    page.keyboard.press("Enter")
+    wait_for_app_run(page)
+
+
+def test_moving_the_as_of_date_moves_the_status_counts_and_the_schedule_marker(server, page):
+    """From March 2017 to the end state: more activities done, and the schedule's dotted line says the new date."""
+    open_page(page, f"{server}/overview?as_of=2017-03-15")
+    assert_no_exception(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Per datum 2017-03-15").first).to_be_visible()
+    chart = main.get_by_test_id("stPlotlyChart").first
+    expect(chart.get_by_text("Per datum 2017-03-15")).to_be_visible()
+    card_a = main.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text="A · Studentmobilitet").first
+    expect(card_a).to_contain_text("Pågår: 7")
+
+    set_as_of(page, "2018-12-31")
+    assert "as_of=" not in page.url  # the default date needs no parameter
+    expect(main.get_by_text("Per datum 2018-12-31").first).to_be_visible()
+    expect(chart.get_by_text("Per datum 2018-12-31")).to_be_visible()
+    expect(card_a).to_contain_text("Klar: 6")
+
+    set_as_of(page, "2016-06-30")
+    assert "as_of=2016-06-30" in page.url
+    expect(chart.get_by_text("Per datum 2016-06-30")).to_be_visible()
+    expect(card_a).to_contain_text("Planerad: 7")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Budget").click()
+    wait_for_app_run(page)
+    assert "as_of=2016-06-30" in page.url  # links carry the date
+    expect(page.get_by_test_id("stMain").get_by_text("Per datum 2016-06-30").first).to_be_visible()
