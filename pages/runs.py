@@ -26,8 +26,8 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
         label = st.text_input(t("runs.start.label"), max_chars=checklists.LABEL_MAX,
                               placeholder=t("runs.start.label_hint"))
         st.caption(t("runs.start.privacy"))
-        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD", min_value=ctx.period.first,
-                                  help=t("runs.start.reference_help"))
+        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
+                                  min_value=ctx.period.first, help=t("runs.start.reference_help"))
         if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
             try:
                 run_id = checklists.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
