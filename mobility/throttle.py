@@ -66,28 +66,22 @@ def claim_attempt(engine: Engine, username: str, address: str | None, *, at: dat
     for _ in range(_CLAIM_TRIES):
         with Session(engine) as session:
             row = session.execute(select(LoginThrottle.failures, LoginThrottle.last_failure_at).where(key)).first()
-        if row is None:
-            with Session(engine) as session, session.begin():
-                inserted = session.execute(
-                    dialect_insert(session)(LoginThrottle)
-                    .values(username=username, address=address, failures=1, last_failure_at=at)
-                    .on_conflict_do_nothing()
-                )
-            if inserted.rowcount == 1:
-                return
-            continue  # someone else counted the first failure at the same instant: read again
-        failures, last = row
-        if wait := wait_seconds(failures, last, at):
+        if row is not None and (wait := wait_seconds(*row, at)):
             raise LoginThrottled(wait)
-        counted = 1 if at - last > FORGET_AFTER else failures + 1
-        with Session(engine) as session, session.begin():  # compare-and-set: only if nobody counted since we read
-            changed = session.execute(
-                update(LoginThrottle)
-                .where(key, LoginThrottle.failures == failures, LoginThrottle.last_failure_at == last)
-                .values(failures=counted, last_failure_at=at)
-            )
-        if changed.rowcount == 1:
-            return
+        with Session(engine) as session, session.begin():
+            if row is None:
+                statement = (dialect_insert(session)(LoginThrottle)
+                             .values(username=username, address=address, failures=1, last_failure_at=at)
+                             .on_conflict_do_nothing())
+            else:  # compare-and-set: only if nobody counted since we read
+                failures, last = row
+                statement = (update(LoginThrottle)
+                             .where(key, LoginThrottle.failures == failures, LoginThrottle.last_failure_at == last)
+                             .values(failures=1 if at - last > FORGET_AFTER else failures + 1, last_failure_at=at))
+            # RETURNING says whether this statement counted (an ORM insert's rowcount is -1 on PostgreSQL)
+            if session.execute(statement.returning(LoginThrottle.failures)).first() is not None:
+                return
+        # someone else counted at the same instant: read again
     raise LoginThrottled(1)
 
 

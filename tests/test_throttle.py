@@ -1,19 +1,33 @@
 """Login throttling: per name and client address, growing delays, atomic counts, the same work for every name."""
 
+import shutil
 import statistics
+import tempfile
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from mobility import auth, cli, throttle
+from mobility.db import make_engine
 from mobility.models import AuditEntry, LoginThrottle
+from mobility.plan import init_database
 from mobility.service import SYSTEM, VIEWER, NotAllowed, ValidationError, now
 from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, texts
 
 STRANGER, OFFICE = "203.0.113.66", "198.51.100.7"
+
+
+class _AnyThrottled:
+    def __eq__(self, other):
+        return isinstance(other, auth.LoginThrottled)
+
+
+ANY_THROTTLED = _AnyThrottled()
 
 
 @pytest.fixture
@@ -90,7 +104,7 @@ def _simultaneous(engine, users, attempts: int, *, at) -> list:
         thread.start()
     for thread in threads:
         thread.join()
-    return answers
+    return sorted(answers, key=lambda a: isinstance(a, auth.LoginThrottled))  # the counted ones first
 
 
 def test_twenty_simultaneous_failures_are_twenty_counts(engine, users, monkeypatch):
@@ -99,6 +113,31 @@ def test_twenty_simultaneous_failures_are_twenty_counts(engine, users, monkeypat
     answers = _simultaneous(engine, users, 20, at=now())
     assert answers == [VIEWER] * 20
     assert _stored(engine) == [("io.editor", STRANGER, 20)]
+
+
+@pytest.fixture(scope="module")
+def postgres_engine():
+    """A migrated PostgreSQL database (pgserver, as in test_postgres.py), where an ORM insert's rowcount is -1."""
+    pgserver = pytest.importorskip("pgserver", reason="pgserver not installed (pip install -r requirements-dev.txt)")
+    data = Path(tempfile.mkdtemp(prefix="mobility-pg-"))  # outside pytest's basetemp: see test_postgres.py
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    engine = make_engine(server.get_uri().replace("postgresql://", "postgresql+psycopg://"))
+    init_database(engine)
+    yield engine
+    engine.dispose()
+    server.cleanup()
+    shutil.rmtree(data, ignore_errors=True)
+
+
+def test_simultaneous_failures_are_counted_exactly_on_postgresql_too(postgres_engine, users, monkeypatch):
+    with Session(postgres_engine) as session, session.begin():
+        session.execute(delete(LoginThrottle))
+    assert _simultaneous(postgres_engine, users, 20, at=now()) == [VIEWER] * 5 + [ANY_THROTTLED] * 15
+    monkeypatch.setattr(throttle, "FREE_FAILURES", 100)
+    with Session(postgres_engine) as session, session.begin():
+        session.execute(delete(LoginThrottle))
+    assert _simultaneous(postgres_engine, users, 20, at=now()) == [VIEWER] * 20
+    assert _stored(postgres_engine) == [("io.editor", STRANGER, 20)]
 
 
 def test_of_twenty_simultaneous_attempts_only_the_free_ones_check_a_password(engine, users, monkeypatch):
