@@ -61,11 +61,11 @@ def test_the_markdown_report_keeps_typed_text_as_text(engine):
 
 
 @pytest.mark.parametrize("typed", ["Mötet\x07 ringde", "nul\x00byte", "del\x7f"])
-def test_a_control_character_in_meeting_minutes_communications_or_checklists_is_refused(engine, typed):
+def test_a_control_character_in_typed_text_is_refused_wherever_it_is_typed(engine, typed):
     """Such text would break the XLSX and Word exports: refused with the character named, nothing stored."""
     from datetime import date
 
-    from mobility import checklists, communications, meetings
+    from mobility import checklists, communications, counts, deliverables, meetings
     from mobility.audit import audit_entries
     from mobility.meetings import ActionItem
     from mobility.service import ValidationError
@@ -82,5 +82,12 @@ def test_a_control_character_in_meeting_minutes_communications_or_checklists_is_
                                          note=typed)
     with pytest.raises(ValidationError, match=code):
         checklists.publish(engine=engine, actor=EDITOR, key="b3-outgoing-teacher", note=typed)
+    with pytest.raises(ValidationError, match=code):
+        deliverables.update_deliverable(engine=engine, actor=EDITOR, key="C1-strategy", state="approved",
+                                        approved_on=date(2017, 6, 20), approved_by=typed)
+    with pytest.raises(ValidationError, match=f"row 2.*{code}"):
+        counts.validate_records([{"year": 2017, "term": "VT", "group": "student", "direction": "out",
+                                  "programme": "erasmus", "level": "first", "faculty": "NMT", "count": 3,
+                                  "note": typed}])
     assert meetings.meetings(engine) == [] and communications.entries(engine) == []
     assert len(audit_entries(engine)) == before
