@@ -25,6 +25,7 @@ from mobility.service import (
     now,
     write_transaction,
 )
+from mobility.text import control_character
 
 TERMS = ("VT", "HT", "")
 GROUPS = ("student", "teacher", "staff")
@@ -199,6 +200,10 @@ def _validate_numbered(numbered: Iterable[tuple[int, dict]], lang: str) -> list[
         note = "" if note is None or note != note else str(note).strip()
         if len(note) > NOTE_MAX:
             problems.append(_say(lang, "at", row=n, column="note", problem=t("budget.err.too_long", lang, n=NOTE_MAX)))
+            continue
+        if code := control_character(note):
+            problems.append(_say(lang, "at", row=n, column="note", problem=t("text.err.control", lang, field="note",
+                                                                              code=code)))
             continue
         cell = Cell(**values, note=note, row=n)
         if cell.key in seen:
