@@ -50,8 +50,8 @@ def delay(failures: int) -> timedelta:
 
 def wait_seconds(failures: int, last_failure_at: datetime, at: datetime) -> int:
     """Whole seconds until the next attempt is allowed (0: allowed now)."""
-    if at - last_failure_at > FORGET_AFTER:
-        return 0
+    if failures < FREE_FAILURES or at - last_failure_at > FORGET_AFTER:
+        return 0  # (also when a simultaneous attempt, whose clock read later, counted first)
     return max(0, math.ceil((last_failure_at + delay(failures) - at).total_seconds()))
 
 
