@@ -11,7 +11,8 @@
   upsert (no reading, no checks, no audit).
 - **Ledger** (issue 16): 50 000 new spending rows, the same way; goal ≤ 10 s. Floor: the same rows by one bare
   executemany INSERT.
-- Each hostile file of the test corpus through the reader every import uses: time to refusal (goal ≤ 2 s).
+- Each hostile file of the test corpus through the reader every import uses, with the limits of counts and ledger
+  files and with those of a list of mobilities: time to refusal (goal ≤ 2 s).
 
 ``uptime`` is printed before and after: the machine is shared, and its load average says how far the figures are
 stretched; the floor, measured in the same minute, is the fairer comparison. PostgreSQL comes from pgserver
@@ -216,22 +217,48 @@ def counts_and_ledger(databases: Databases, rows: int) -> None:
     engine.dispose()
 
 
+def tiny_cells(rows: int = 90_000, columns: int = 50) -> bytes:
+    """A workbook within a list of mobilities' size limits but over its cell limit (9 MB, 120 MB unpacked)."""
+    from openpyxl.utils import get_column_letter
+
+    from tests.hostile_files import _patched, _sheet, _workbook
+
+    letters = [get_column_letter(i) for i in range(1, columns + 1)]
+
+    def body():
+        yield ('<row r="1">' + "".join(f'<c r="{c}1" t="inlineStr"><is><t>h{c}</t></is></c>' for c in letters)
+               + "</row>").encode()
+        for n in range(2, rows + 1):
+            yield (f'<row r="{n}">' + "".join(f'<c r="{c}{n}"><v>1</v></c>' for c in letters) + "</row>").encode()
+
+    return _patched(_workbook([["h"]]), "xl/worksheets/sheet1.xml",
+                    lambda stream: _sheet(stream, f"A1:{letters[-1]}{rows}", body()))
+
+
 def hostile() -> None:
-    """Each hostile file of the test corpus through the reader every import uses: time to refusal."""
+    """Each hostile file of the test corpus through the reader every import uses: time to refusal, with the limits
+    of counts and ledger files and with those of a list of mobilities (wider; a control character is allowed)."""
     from mobility import files
+    from mobility import record_import as ri
     from mobility.service import ValidationError
     from tests.hostile_files import corpus
 
-    print(f"hostile files through the reader of every import (counts and ledger limits; goal ≤ {REFUSAL_GOAL:g} s):")
-    for name, (data, _expected) in corpus().items():
+    def refusal(read) -> str:
         started = time.perf_counter()
         try:
-            files.read_table(data)
+            read()
             outcome = "ACCEPTED"
         except ValidationError as exc:
             outcome = exc.problems[0]
         seconds = time.perf_counter() - started
-        print(f"  {name}: {seconds:.2f} s ({'ok' if seconds <= REFUSAL_GOAL else 'OVER THE GOAL'}) – {outcome}")
+        return f"{seconds:.2f} s ({'ok' if seconds <= REFUSAL_GOAL else 'OVER THE GOAL'}) – {outcome}"
+
+    print(f"hostile files through the reader of every import (goal ≤ {REFUSAL_GOAL:g} s), as a counts or ledger file "
+          "| as a list of mobilities:")
+    for name, data in [*((n, d) for n, (d, _) in corpus().items()), ("4 500 000 tiny cells", tiny_cells())]:
+        filename = "export.xlsx" if data[:4] == b"PK\x03\x04" else "export.csv"
+        print(f"  {name}: {refusal(lambda data=data: files.read_table(data))} "
+              f"| {refusal(lambda data=data, filename=filename: ri.read_table(data, filename))}")
 
 
 def main() -> None:

@@ -518,3 +518,15 @@ def test_a_sheet_wider_than_the_limit_or_with_too_many_cells_is_refused(engine, 
     assert "Row 2: more than 200 columns" in refused(engine, patched.getvalue(), filename="export.xlsx")
     monkeypatch.setattr(files, "RECORD_LIMITS", replace(files.RECORD_LIMITS, cells=50))
     assert "more than 50 cells" in refused(engine, bm_csv(*(row(n=i) for i in range(10))))
+
+
+def test_a_workbook_with_more_cells_than_the_limit_is_refused_before_its_rows_are_read(engine, monkeypatch):
+    monkeypatch.setattr(files, "RECORD_LIMITS", replace(files.RECORD_LIMITS, cells=1_000))
+    book = Workbook()
+    book.active.append(BM_HEADER)
+    for n in range(200):  # 1 400 cells
+        book.active.append(list(row(n=n)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "The file holds more than 1,000 cells (the upload limit)." in refused(engine, buffer.getvalue(),
+                                                                                 filename="export.xlsx")
