@@ -7,20 +7,18 @@ import os
 import re
 import secrets
 import tomllib
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
-from sqlmodel import Session
+from sqlalchemy import Engine
 
-from mobility.models import LoginFailure
+from mobility import throttle
 from mobility.service import VIEWER, Actor, ValidationError, audit, now, write_transaction
 
 EDIT_ROLES = ("editor", "admin")
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,62}$")
+USERNAME_MAX = 64
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")  # no spaces or control characters; fullmatch after the length
 
 
 def hash_password(password: str) -> str:
@@ -63,35 +61,38 @@ def check_password(users: dict, username: str, password: str) -> Actor | None:
 _DUMMY_HASH = "scrypt$16384$5Atnjc25r/uxDs1lVgN7AQ==$NsRYckfeO1svJa48cmmSNjjRvWSCNozzdTm5v7bujrU="
 
 
+LoginThrottled = throttle.LoginThrottled  # what a login that has to wait raises
+
+
 def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-class LoginThrottled(PermissionError):
-    """Too many failed logins for this name; try again later."""
-
-
-def authenticate(engine: Engine, users: dict, username: str, password: str, *, at: datetime | None = None) -> Actor:
-    """Return the account's actor, or raise LoginThrottled / return VIEWER for a wrong name or password."""
-    at = at or now()
+def valid_username(username: str | None) -> str | None:
+    """The name as accounts store it (trimmed, lower case), or None if no account can have it (too long, say)."""
     name = (username or "").strip().lower()
-    if not USERNAME.match(name):  # no account has such a name: same work as a wrong password, nothing stored
+    return name if len(name) <= USERNAME_MAX and USERNAME.fullmatch(name) else None
+
+
+def authenticate(engine: Engine, users: dict, username: str, password: str, *, address: str | None = None,
+                 at: datetime | None = None) -> Actor:
+    """The account's actor, VIEWER for a wrong name or password, or LoginThrottled if this name must wait.
+
+    ``address`` is the client's address (``st.context.ip_address``): failures count per name and address, so a
+    stranger's guesses never make the editor wait (see ``mobility.throttle``).
+    """
+    at = at or now()
+    name = valid_username(username)
+    if name is None:  # no account has such a name: the same scrypt as a wrong password, and nothing stored
         verify_password(password or "", _dummy_hash())
         return VIEWER
-    with Session(engine) as session, session.begin():
-        recent = session.execute(
-            select(func.count()).select_from(LoginFailure)
-            .where(LoginFailure.username == name, LoginFailure.at > at - LOCKOUT)
-        ).scalar_one()
-        if recent >= MAX_FAILURES:
-            raise LoginThrottled(name)
-        account = users.get(name)
-        # An unknown name costs the same scrypt as a known one, so the answer's timing does not tell which exist.
-        stored_hash = (account or {}).get("password_hash") or _dummy_hash()
-        if verify_password(password or "", stored_hash) and account and account.get("role") in EDIT_ROLES:
-            session.execute(delete(LoginFailure).where(LoginFailure.username == name))
-            return Actor(name, account["role"])
-        session.add(LoginFailure(username=name, at=at))
+    throttle.claim_attempt(engine, name, address, at=at)  # raises LoginThrottled before any password is checked
+    account = users.get(name)
+    # An unknown name costs the same scrypt (and the same count) as a known one, so timing does not tell which exist.
+    stored_hash = (account or {}).get("password_hash") or _dummy_hash()
+    if verify_password(password or "", stored_hash) and account and account.get("role") in EDIT_ROLES:
+        throttle.succeeded(engine, name, address)
+        return Actor(name, account["role"])
     return VIEWER
 
 
@@ -101,9 +102,10 @@ def read_secrets(path: Path) -> dict:
 
 
 def set_account(path: Path, username: str, *, role: str, password: str | None) -> None:
-    name = username.strip().lower()
-    if not USERNAME.match(name):
-        raise ValidationError(f"username {username!r}: 2–63 characters a–z, 0–9, . _ @ -")
+    name = valid_username(username)
+    if name is None:
+        shown = username if len(username) <= USERNAME_MAX else username[:USERNAME_MAX] + "…"
+        raise ValidationError(f"username {shown!r}: 2–{USERNAME_MAX} characters a–z, 0–9, . _ @ -")
     if role not in EDIT_ROLES:
         raise ValidationError(f"role {role!r}: must be one of {', '.join(EDIT_ROLES)}")
     data = read_secrets(path)

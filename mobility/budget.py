@@ -32,6 +32,8 @@ SOURCES = ("manual", "import", "example")
 
 # Amounts and dates as people write them ------------------------------------------------------------------------
 _AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?", re.ASCII)  # 0–9 only
+_KRONOR = re.compile(r"\s*kr\.?$", re.IGNORECASE)  # compiled once: 50 000 amounts in an import
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def parse_amount(value) -> int:
@@ -47,11 +49,11 @@ def parse_amount(value) -> int:
         if ore != ore.to_integral_value():
             raise ValueError(value)
         return int(ore)
-    text = re.sub(r"\s*kr\.?$", "", str(value).strip().replace("\u2212", "-"), flags=re.IGNORECASE)
+    text = _KRONOR.sub("", str(value).strip().replace("\u2212", "-"))
     m = _AMOUNT.fullmatch(text)
     if not m:
         raise ValueError(value)
-    kronor = int(re.sub(r"\D", "", m[2]))
+    kronor = int(_NOT_DIGIT.sub("", m[2]))
     ore = kronor * ORE + int((m[3] or "0").ljust(2, "0"))
     return -ore if m[1] == "-" else ore
 

@@ -28,7 +28,7 @@ from mobility.models import (
     ChecklistVersion,
 )
 from mobility.service import SYSTEM, Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
-from mobility.text import plain
+from mobility.text import control_character, plain
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "checklists"
 PHASES = ("before", "during", "after")
@@ -139,6 +139,8 @@ def _clean_text(field: str, value: str | None, limit: int, *, required: bool = F
         raise ValidationError(t("checklists.err.required", lang, field=name))
     if len(value) > limit:
         raise ValidationError(t("checklists.err.too_long", lang, field=name, length=len(value), limit=limit))
+    if code := control_character(value):
+        raise ValidationError(t("text.err.control", lang, field=name, code=code))
     return value
 
 

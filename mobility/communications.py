@@ -16,6 +16,7 @@ from mobility.i18n import fmt_date, t
 from mobility.models import Activity, Communication
 from mobility.plan import PLAN_FILES, load_plan_file
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
+from mobility.text import control_problems
 
 NOTE_MAX = 500
 AUDIENCE_MAX = 120
@@ -49,7 +50,7 @@ def add_communication(*, engine: Engine, actor: Actor, held_on: date, channel: s
                       lang: str = "en") -> int:
     """Log one communication; editors only. Returns its id."""
     audience, activity, note, link = ((v or "").strip() for v in (audience, activity, note, link))
-    problems = []
+    problems = control_problems(lang, audience, note, link)
     if not isinstance(held_on, date):
         problems.append(t("comms.err.date", lang))
     elif today and held_on > today:

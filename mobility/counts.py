@@ -25,6 +25,7 @@ from mobility.service import (
     now,
     write_transaction,
 )
+from mobility.text import control_character
 
 TERMS = ("VT", "HT", "")
 GROUPS = ("student", "teacher", "staff")
@@ -155,26 +156,54 @@ def _year(raw, lang: str = "en") -> int:
 
 def validate_records(records: Iterable[dict], *, first_row: int = 2, lang: str = "en") -> list[Cell]:
     """Rows of raw values (column → value) → cells, or ValidationError naming every bad row and column."""
+    return _validate_numbered(enumerate(records, start=first_row), lang)
+
+
+def _checked(column: str, raw, lang: str) -> tuple[object, str | None]:
+    """One raw value of a column → (value, None) or (None, what is wrong with it)."""
+    try:
+        if column == "year":
+            return _year(raw, lang), None
+        if column == "count":
+            return _count_value(raw, lang), None
+        return _code(column, raw, lang), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _validate_numbered(numbered: Iterable[tuple[int, dict]], lang: str) -> list[Cell]:
+    """(row number, record) pairs → cells; every bad row and column named, a cell twice named with its first row.
+
+    A file repeats the same few codes and years on every row: each distinct raw value is checked once per column.
+    """
     problems, cells, seen = [], [], {}
-    for n, record in enumerate(records, start=first_row):
+    checked: dict[tuple, tuple[object, str | None]] = {}  # (column, type, raw) → (value, problem)
+    columns = (*KEY_COLUMNS, "count")
+    for n, record in numbered:
         values, bad = {}, False
-        for column in (*KEY_COLUMNS, "count"):
+        for column in columns:
+            raw = record.get(column)
+            key = (column, raw.__class__, raw)
             try:
-                if column == "year":
-                    values[column] = _year(record.get(column), lang)
-                elif column == "count":
-                    values[column] = _count_value(record.get(column), lang)
-                else:
-                    values[column] = _code(column, record.get(column), lang)
-            except ValueError as exc:
-                problems.append(_say(lang, "at", row=n, column=column, problem=exc))
+                value, problem = checked[key]
+            except KeyError:
+                value, problem = checked[key] = _checked(column, raw, lang)
+            except TypeError:  # a value that cannot be a key (not from a file): checked every time
+                value, problem = _checked(column, raw, lang)
+            if problem is not None:
+                problems.append(_say(lang, "at", row=n, column=column, problem=problem))
                 bad = True
+            values[column] = value
         if bad:
             continue
         note = record.get("note")
         note = "" if note is None or note != note else str(note).strip()
         if len(note) > NOTE_MAX:
             problems.append(_say(lang, "at", row=n, column="note", problem=t("budget.err.too_long", lang, n=NOTE_MAX)))
+            continue
+        if code := control_character(note):
+            problems.append(_say(lang, "at", row=n, column="note", problem=t("text.err.control", lang, field="note",
+                                                                              code=code)))
             continue
         cell = Cell(**values, note=note, row=n)
         if cell.key in seen:
@@ -211,20 +240,7 @@ def read_counts_file(data: bytes, filename: str = "", *, lang: str = "en") -> li
     numbered = [(n, dict(zip(names, values, strict=False))) for n, values in table.rows]
     if not numbered:
         raise ValidationError(_say(lang, "no_rows"))
-    cells, problems = [], []
-    for n, record in numbered:  # validate row by row to keep the file's own row numbers
-        try:
-            cells += validate_records([record], first_row=n, lang=lang)
-        except ValidationError as exc:
-            problems += exc.problems
-    seen: dict[Key, int] = {}
-    for c in cells:
-        if c.key in seen:
-            problems.append(_say(lang, "duplicate", row=c.row, cell=cell_label(c.key), first=seen[c.key]))
-        seen.setdefault(c.key, c.row)
-    if problems:
-        raise ValidationError(problems)
-    return cells
+    return _validate_numbered(numbered, lang)  # the file's own row numbers in every message
 
 
 def template_csv() -> bytes:

@@ -18,6 +18,7 @@ from mobility.i18n import fmt_date, t
 from mobility.models import Deliverable, DeliverableFile
 from mobility.plan import PLAN_FILES, load_plan_file
 from mobility.service import SYSTEM, Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
+from mobility.text import control_problems
 
 STATES = ("not_started", "draft", "approved", "published")
 APPROVED = ("approved", "published")
@@ -161,6 +162,7 @@ def update_deliverable(*, engine: Engine, actor: Actor, key: str, state: str, li
         approved_on, approved_by = None, ""
     if len(approved_by) > NAME_MAX:
         problems.append(t("deliverables.err.name_long", lang, limit=NAME_MAX))
+    problems += control_problems(lang, approved_by)
     if problems:
         raise ValidationError(problems)
     with write_transaction(engine, actor) as session:

@@ -17,6 +17,7 @@ from mobility.i18n import fmt_date, t
 from mobility.models import Meeting, MeetingAction, MeetingDecision, Plan
 from mobility.plan import PLAN_FILES, load_plan_file
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
+from mobility.text import control_problems
 
 NOTES_MAX = 2000
 TEXT_MAX = 500
@@ -54,7 +55,7 @@ def record_meeting(*, engine: Engine, actor: Actor, held_on: date, notes: str = 
     attendees = _names(attendees)
     decisions = [d.strip() for d in decisions or [] if d and d.strip()]
     actions = [a for a in actions or [] if a.what and a.what.strip()]
-    problems = []
+    problems = control_problems(lang, notes, chair, *attendees, *decisions, *(f"{a.what} {a.who}" for a in actions))
     if not isinstance(held_on, date):
         problems.append(t("followup.err.no_date", lang))
     if len(notes) > NOTES_MAX:

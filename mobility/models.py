@@ -98,13 +98,6 @@ class DataVersion(SQLModel, table=True):
     version: int = 0
 
 
-# Security: failed logins, so that guessing passwords is throttled across app processes
-class LoginFailure(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(index=True, max_length=120)
-    at: datetime
-
-
 # Seeds that ran once, so that example data an editor removed does not come back on the next start
 class SeedMark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=80)
@@ -328,3 +321,11 @@ class MeetingAction(SQLModel, table=True):
     due_on: date | None = None
     done_on: date | None = Field(default=None, index=True)
     done_by: str = ""
+
+
+# Login throttling: failed logins per (user name, client address), for growing delays (replaces LoginFailure)
+class LoginThrottle(SQLModel, table=True):
+    username: str = Field(primary_key=True, max_length=64)
+    address: str = Field(primary_key=True, max_length=64)  # "" = an address Streamlit does not know (localhost)
+    failures: int = 0
+    last_failure_at: datetime = Field(index=True)

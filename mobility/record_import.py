@@ -16,17 +16,13 @@ count, or to 0 when the file has none — and every other cell is left alone, so
 nothing. A cell an editor typed by hand (source ``form``) that the import would change needs an explicit yes.
 """
 
-import csv
 import hashlib
-import html
-import io
 import os
 import re
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -34,7 +30,7 @@ import yaml
 from sqlalchemy import Engine, select, tuple_
 from sqlmodel import Session
 
-from mobility import counts
+from mobility import counts, files
 from mobility.i18n import fmt_number, strings, t
 from mobility.models import ImportProfile, MobilityCount
 from mobility.service import Actor, ValidationError, audit, now, write_transaction
@@ -43,10 +39,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PROFILE_DIR = DATA / "profiles"
 UNIVERSITY_FILE = DATA / "university.yaml"
 
-# Limits of what is read; mobility/files.py (data integrity work) may later own these for every upload.
-MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 250 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to far more than it weighs
-MAX_ROWS = 200_000
 SAMPLE_ROWS = 5  # the preview shows this many rows' mapped codes, never their raw values
 LISTED_ROWS = 8  # row numbers listed per problem before "and N more"
 LISTED_VALUES = 30  # more distinct unmapped values than this and the column is surely the wrong one: echo none
@@ -217,210 +209,41 @@ def file_digest(data: bytes) -> str:
 
 
 def read_table(data: bytes, filename: str, *, lang: str = "en") -> Table:
-    """A CSV (UTF-8, ``,`` ``;`` or tab) or XLSX file → header and rows, read from memory; ValidationError if not."""
+    """A CSV (UTF-8, ``,`` ``;`` or tab) or XLSX file → header and rows, read from memory; ValidationError if not.
+
+    ``mobility.files`` reads it within the limits for a mobility system's export (``files.RECORD_LIMITS``): the
+    same streaming, strict reader as every other import, so a hostile file is refused as fast.
+    """
+    limits = files.RECORD_LIMITS
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx"):
         raise ValidationError(_say(lang, "file_type", file=filename))
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limits.file_bytes:
         raise ValidationError(_say(lang, "too_big", file=filename, size=fmt_number(len(data) / 2**20, lang),
-                                   max=fmt_number(MAX_FILE_BYTES / 2**20, lang)))
+                                   max=fmt_number(limits.file_bytes / 2**20, lang)))
     if not data.strip():
         raise ValidationError(_say(lang, "empty_file"))
-    table = _read_xlsx(data, lang) if suffix == ".xlsx" else _read_csv(data, lang)
-    if not any(h.strip() for h in table.header):
+    workbook = data[:4] == b"PK\x03\x04"  # the type is the content's, the name only has to be a table's
+    if suffix == ".xlsx" and not workbook:
+        raise ValidationError(_say(lang, "not_excel", error="BadZipFile"))
+    if not workbook:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:  # our own message says how to save the file as UTF-8
+            raise ValidationError(_say(lang, "not_utf8", row=data.count(b"\n", 0, exc.start) + 1)) from None
+    read = files.read_table(data, lang=lang, limits=limits)
+    if not any(read.labels):
         raise ValidationError(_say(lang, "empty_file"))
-    if not table.rows:
+    if not read.rows:
         raise ValidationError(_say(lang, "no_rows"))
-    if len(table.rows) > MAX_ROWS:
-        raise ValidationError(_say(lang, "too_many_rows", rows=len(table.rows), max=MAX_ROWS))
-    return table
-
-
-def _read_csv(data: bytes, lang: str) -> Table:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(_say(lang, "not_utf8", row=row)) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(("\t", ";", ","), key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    rows = [tuple(r) for r in reader]
-    while rows and not any(v.strip() for v in rows[-1]):
-        rows.pop()
-    return Table([h.strip() for h in header], rows)
-
-
-def _read_xlsx(data: bytes, lang: str) -> Table:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ValidationError(_say(lang, "too_big_unzipped", max=MAX_UNZIPPED_BYTES // (1024 * 1024)))
-        with archive:
-            header, rows = xlsx_rows(archive)
-    except ValidationError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - zipfile/lxml raise many kinds for a file that is not a workbook
-        raise ValidationError(_say(lang, "not_excel", error=exc.__class__.__name__)) from None
-    while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
-        rows.pop()
-    return Table(["" if h is None else str(h).strip() for h in header], rows)
-
-
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
-_COLUMN = re.compile(r"[A-Z]+")
-
-
-def _parse(archive: zipfile.ZipFile, name: str):
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(archive.read(name), parser)
-
-
-def xlsx_rows(archive: zipfile.ZipFile) -> tuple[list, list[tuple]]:
-    """The first sheet's header and rows, streamed from the zip in memory (openpyxl is ~20× slower on 50 000 rows).
-
-    Shared and inline strings, numbers, booleans, and numbers in a date format as ``datetime``; rows the sheet
-    leaves out come back empty, so row numbers stay the spreadsheet's.
-    """
-
-    names = set(archive.namelist())
-    book = _parse(archive, "xl/workbook.xml")
-    epoch = datetime(1904, 1, 1) if book.find(f"{_NS}workbookPr") is not None and \
-        book.find(f"{_NS}workbookPr").get("date1904") in ("1", "true") else datetime(1899, 12, 30)
-    sheet_path = "xl/worksheets/sheet1.xml"
-    first = book.find(f"{_NS}sheets/{_NS}sheet")
-    if first is not None and "xl/_rels/workbook.xml.rels" in names:
-        for rel in _parse(archive, "xl/_rels/workbook.xml.rels"):
-            if rel.get("Id") == first.get(_REL):
-                target = rel.get("Target").lstrip("/")
-                sheet_path = target if target.startswith("xl/") else f"xl/{target}"
-    shared = []
-    if "xl/sharedStrings.xml" in names:
-        shared = ["".join(si.itertext(f"{_NS}t")) for si in _parse(archive, "xl/sharedStrings.xml")]
-    date_styles = set()
-    if "xl/styles.xml" in names:
-        styles = _parse(archive, "xl/styles.xml")
-        custom = {int(f.get("numFmtId")) for f in styles.iter(f"{_NS}numFmt")
-                  if re.search(r"[dmy]", re.sub(r'"[^"]*"|\[[^\]]*\]', "", f.get("formatCode", "")), re.I)}
-        xfs = styles.find(f"{_NS}cellXfs")
-        date_styles = {n for n, xf in enumerate(xfs if xfs is not None else [])
-                       if int(xf.get("numFmtId", 0)) in _DATE_FORMAT_IDS | custom}
-
-    xml = archive.read(sheet_path).decode("utf-8")
-    root = re.search(r"<(?:([A-Za-z_][\w.-]*):)?worksheet\b", xml[:2000])
-    prefix = f"{root[1]}:" if root and root[1] else ""
-    rows = _fast_rows(xml, prefix, shared, date_styles, epoch)
-    if rows is None:  # some cell lacks its reference: number cells by position in their row instead
-        rows = _rows_by_row(xml, shared, date_styles, epoch)
-    header = list(rows[0]) if rows else []
-    return header, rows[1:]
-
-
-# The sheet itself is read with regular expressions: a sheet is flat, and this is ~5× faster than an XML parser
-# walking 850 000 cells (shared strings and styles, which are small and nested, go through lxml above).
-_P = r"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:row> from some writers)
-_ROW = re.compile(rf"<{_P}row\b(?:[^>]*?\br=\"(?P<r>\d+)\")?[^>]*?(?:/>|>(?P<body>.*?)</{_P}row>)", re.S)
-_CELL = re.compile(rf"<{_P}c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_P}c>)", re.S)
-_ATTR = re.compile(r'\b([rst])="([^"]*)"')
-_V = re.compile(rf"<{_P}v>(.*?)</{_P}v>", re.S)
-_T = re.compile(rf"<{_P}t(?:\s[^>]*)?>(.*?)</{_P}t>", re.S)
-
-
-@cache
-def _fast_cell(prefix: str) -> re.Pattern:
-    """Cells with their reference; the literal ``<c`` start lets the regex engine skip ahead quickly."""
-    c = re.escape(f"{prefix}c")
-    return re.compile(rf'<{c}\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</{c}>)', re.S)
-
-
-def _fast_rows(xml: str, prefix: str, shared, date_styles, epoch) -> list[tuple] | None:
-    """Every cell names its own reference (``r="C5"``): one pass over the cells, row numbers from the references.
-    None if some cell has no reference."""
-    cells = _fast_cell(prefix).findall(xml)
-    tag = f"<{prefix}c"
-    if len(cells) != xml.count(f"{tag} ") + xml.count(f"{tag}>") + xml.count(f"{tag}/>"):
-        return None
+    # Rows by their place in the sheet (blank ones empty), so that a row's number is first_row + its index.
+    first_row = read.header_row + 1
     rows: list[tuple] = []
-    columns: dict[str, int] = {}
-    current, values = 0, {}
-
-    def flush():
-        width = max(values) + 1 if values else 0
-        rows.append(tuple(values.get(i) for i in range(width)))
-
-    for before, letters, number, after, body in cells:
-        n = int(number)
-        if n != current:
-            if current:
-                flush()
-            rows.extend([()] * (n - max(current, 0) - 1))  # rows the sheet leaves out
-            current, values = n, {}
-        if not body:
-            continue
-        column = columns.get(letters)
-        if column is None:
-            column = columns[letters] = _column_number(letters)
-        attrs = before + after
-        if 't="s"' in attrs and body.startswith("<v>") and body.endswith("</v>"):
-            values[column] = shared[int(body[3:-4])]  # the common cases, without another regular expression
-        elif 't="inlineStr"' in attrs and body.startswith("<is><t>") and body.endswith("</t></is>"):
-            values[column] = _unescape(body[7:-9])
-        else:
-            values[column] = _cell_value(dict(_ATTR.findall(attrs)), body, shared, date_styles, epoch)
-    if current:
-        flush()
-    return rows
-
-
-def _rows_by_row(xml: str, shared, date_styles, epoch) -> list[tuple]:
-    """Cells without references: numbered by their position in their row."""
-    rows: list[tuple] = []
-    expected = 1
-    for row in _ROW.finditer(xml):
-        number = int(row["r"]) if row["r"] else expected
-        rows += [()] * (number - expected)
-        cells = [_cell_value(dict(_ATTR.findall(c["attrs"])), c["body"] or "", shared, date_styles, epoch)
-                 for c in _CELL.finditer(row["body"] or "")]
-        rows.append(tuple(cells))
-        expected = number + 1
-    return rows
-
-
-def _cell_value(attrs: dict, body: str, shared: list[str], date_styles: set[int], epoch: datetime):
-    kind = attrs.get("t")
-    if kind == "inlineStr":
-        return _unescape("".join(_T.findall(body)))
-    found = _V.search(body)
-    if found is None:
-        return None
-    v = found[1]
-    if kind == "s":
-        return shared[int(v)]
-    if kind in ("str", "e", "d"):
-        return _unescape(v)
-    if kind == "b":
-        return v == "1"
-    number = float(v)
-    if int(attrs.get("s", 0)) in date_styles:
-        return epoch + timedelta(days=number)
-    return int(number) if number.is_integer() else number
-
-
-def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
-
-
-def _column_number(letters: str) -> int:
-    """``A`` → 0, ``Z`` → 25, ``AA`` → 26."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    for number, values in read.rows:
+        if number - first_row > len(rows):
+            rows.extend([()] * (number - first_row - len(rows)))
+        rows.append(tuple(values))
+    return Table(read.labels, rows, first_row)
 
 
 # Classifying rows ------------------------------------------------------------------------------------------------
@@ -562,7 +385,7 @@ def classify(table: Table, profile: Profile, *, lang: str = "en", home: frozense
     cells: Counter = Counter()
     periods: set[tuple[int, str]] = set()
     samples: list[tuple[int, Key]] = []
-    hint_row_skipped = False
+    hint_row_skipped, filled = False, 0
 
     def category(f: str, raw, row_no: int) -> str | None:
         kind, positions, spec = readers[f]
@@ -603,6 +426,7 @@ def classify(table: Table, profile: Profile, *, lang: str = "en", home: frozense
             raw = tuple(raw) + (None,) * (len(table.header) - len(raw))
         if not any(v is not None and str(v).strip() for v in raw):
             continue
+        filled += 1
         when_raw = raw[date_pos]
         if offset == 0 and isinstance(when_raw, str) and "YYYY" in when_raw.upper():
             hint_row_skipped = True  # Mobility Tool+ templates: row 2 says which fields are mandatory, and formats
@@ -637,7 +461,7 @@ def classify(table: Table, profile: Profile, *, lang: str = "en", home: frozense
                              min=counts.MIN_YEAR, max=counts.MAX_YEAR))
     for entry in unmapped.values():
         problems.append(unmapped_message(entry, lang))
-    n_rows = sum(1 for r in table.rows if any(v is not None and str(v).strip() for v in r)) - hint_row_skipped
+    n_rows = filled - hint_row_skipped
     if not problems and not cells:
         problems.append(_say(lang, "no_rows"))
     return Classified(cells, n_rows, periods, samples, "file" if when_field == "period" else "dates", columns,

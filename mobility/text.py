@@ -10,6 +10,8 @@ Use it on every user-typed value that goes into a Markdown-rendering place; DOCX
 
 import re
 
+from mobility.i18n import t
+
 # The characters Markdown (GFM, Streamlit's directives, math) reads anywhere on a line; "_" only at a word's edge
 # (inside a word it never emphasises), and "-", "." only where they could start a list at the start of a line.
 # Dots and hyphens inside names and references (io.editor, V-2017-77) stay as typed.
@@ -45,3 +47,15 @@ def control_character(text) -> str | None:
     (it breaks the XLSX and Word exports and cannot be seen on screen). Tabs and line breaks are fine."""
     found = _CONTROL.search(str(text or ""))
     return f"U+{ord(found.group()):04X}" if found else None
+
+
+def control_problems(lang: str, *texts) -> list[str]:
+    """A refusal in ``lang`` for each typed text that holds a control character, quoting its start (the character
+    shown as its visible Unicode picture, e.g. ␇), so that the writer finds it; [] when all are fine."""
+    problems = []
+    for text in texts:
+        if code := control_character(text):
+            shown = _CONTROL.sub(lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), str(text))
+            problems.append(t("text.err.control_in", lang, text=shown[:40] + ("…" if len(shown) > 40 else ""),
+                              code=code))
+    return problems

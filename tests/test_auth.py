@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from mobility.auth import (
-    MAX_FAILURES,
     LoginThrottled,
     authenticate,
     hash_password,
@@ -15,6 +14,7 @@ from mobility.auth import (
     verify_password,
 )
 from mobility.service import SYSTEM, VIEWER, NotAllowed, ValidationError, now
+from mobility.throttle import FREE_FAILURES
 from tests.conftest import EDITOR, EDITOR_PASSWORD
 
 
@@ -38,14 +38,16 @@ def test_login_succeeds_with_the_right_password(engine, secrets_file):
     assert authenticate(engine, users, "io.editor", "wrong") is VIEWER
 
 
-def test_failed_logins_are_throttled(engine, secrets_file):
-    """After five failures even the right password is refused for fifteen minutes."""
+def test_failed_logins_make_the_next_attempt_wait_not_lock(engine, secrets_file):
+    """After five failures the next attempt waits a second (not fifteen minutes); then the right password works."""
     users = read_secrets(secrets_file)["users"]
-    for _ in range(MAX_FAILURES):
-        authenticate(engine, users, "io.editor", "guess")
-    with pytest.raises(LoginThrottled):
-        authenticate(engine, users, "io.editor", EDITOR_PASSWORD)
-    assert authenticate(engine, users, "io.editor", EDITOR_PASSWORD, at=now() + timedelta(minutes=16)) == EDITOR
+    start = now()
+    for n in range(FREE_FAILURES):
+        authenticate(engine, users, "io.editor", "guess", at=start + timedelta(milliseconds=n))
+    with pytest.raises(LoginThrottled) as refused:
+        authenticate(engine, users, "io.editor", EDITOR_PASSWORD, at=start + timedelta(milliseconds=500))
+    assert refused.value.wait_seconds == 1
+    assert authenticate(engine, users, "io.editor", EDITOR_PASSWORD, at=start + timedelta(seconds=2)) == EDITOR
 
 
 def test_single_sign_on_emails_map_to_roles():

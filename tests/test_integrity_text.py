@@ -59,3 +59,36 @@ def test_the_markdown_report_keeps_typed_text_as_text(bare_engine):
     assert plain(typed, inline=True) in markdown
     for fmt in ("docx", "pdf"):  # the paper formats take the text as it is, and do not break on it
         assert report.render(data, fmt, "en")
+
+
+@pytest.mark.parametrize("typed", ["Mötet\x07 ringde", "nul\x00byte", "del\x7f"])
+def test_a_control_character_in_typed_text_is_refused_wherever_it_is_typed(engine, typed):
+    """Such text would break the XLSX and Word exports: refused with the character named, nothing stored."""
+    from datetime import date
+
+    from mobility import checklists, communications, counts, deliverables, meetings
+    from mobility.audit import audit_entries
+    from mobility.meetings import ActionItem
+    from mobility.service import ValidationError
+    from tests.conftest import EDITOR
+
+    before = len(audit_entries(engine))
+    code = re.escape(control_character(typed))
+    with pytest.raises(ValidationError, match=f"styrtecken \\({code}\\)"):
+        meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 3, 6), notes=typed, lang="sv")
+    with pytest.raises(ValidationError, match=code):
+        meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 3, 6), actions=[ActionItem(typed)])
+    with pytest.raises(ValidationError, match=f"control character \\({code}\\)"):
+        communications.add_communication(engine=engine, actor=EDITOR, held_on=date(2017, 3, 2), channel="other",
+                                         note=typed)
+    with pytest.raises(ValidationError, match=code):
+        checklists.publish(engine=engine, actor=EDITOR, key="b3-outgoing-teacher", note=typed)
+    with pytest.raises(ValidationError, match=code):
+        deliverables.update_deliverable(engine=engine, actor=EDITOR, key="C1-strategy", state="approved",
+                                        approved_on=date(2017, 6, 20), approved_by=typed)
+    with pytest.raises(ValidationError, match=f"row 2.*{code}"):
+        counts.validate_records([{"year": 2017, "term": "VT", "group": "student", "direction": "out",
+                                  "programme": "erasmus", "level": "first", "faculty": "NMT", "count": 3,
+                                  "note": typed}])
+    assert meetings.meetings(engine) == [] and communications.entries(engine) == []
+    assert len(audit_entries(engine)) == before

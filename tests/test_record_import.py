@@ -1,6 +1,9 @@
 """Record-level import: a list of mobilities in, counts out, and no person's data kept anywhere."""
 
 import io
+import tracemalloc
+import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -9,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from mobility import cli
+from mobility import cli, files
 from mobility import record_import as ri
 from mobility.audit import audit_entries
 from mobility.counts import Cell, counts_frame, period_counts, save_counts
@@ -17,6 +20,7 @@ from mobility.examples import remove_example_data
 from mobility.models import MobilityCount
 from mobility.service import VIEWER, NotAllowed, ValidationError, data_version
 from tests.conftest import EDITOR, ROOT, texts
+from tests.hostile_files import corpus
 
 EXAMPLES = ROOT / "data" / "examples"
 BM_EXPORT = EXAMPLES / "beneficiary_module_export.csv"
@@ -275,7 +279,7 @@ def test_an_empty_file_a_header_only_file_and_wrong_types_are_refused(engine):
 
 
 def test_a_file_over_the_size_limit_is_refused(engine, monkeypatch):
-    monkeypatch.setattr(ri, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(files, "RECORD_LIMITS", replace(files.RECORD_LIMITS, file_bytes=1024 * 1024))
     message = refused(engine, bm_csv(*(row(n=i) for i in range(20_000))))
     assert "MB, the limit is 1.0 MB" in message
 
@@ -462,7 +466,6 @@ def test_an_xlsx_keeps_the_spreadsheet_row_numbers_across_empty_rows(engine):
 def test_an_xlsx_whose_cells_carry_no_reference_is_read_by_position(engine):
     """Some writers leave out r="B2" on cells: the values are placed by their position in the row."""
     import re
-    import zipfile
 
     book = Workbook()
     sheet = book.active
@@ -478,4 +481,52 @@ def test_an_xlsx_whose_cells_carry_no_reference_is_read_by_position(engine):
                 body = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", body)
             target.writestr(item, body)
     table = ri.read_table(rewritten.getvalue(), "export.xlsx")
-    assert table.header == BM_HEADER and table.rows == [row(activity="STT")]
+    assert table.header == BM_HEADER
+    assert table.rows == [tuple(v or None for v in row(activity="STT"))]  # the empty level is an empty cell
+
+
+# Hostile files: the same streaming reader and limits as every upload (mobility/files.py, RECORD_LIMITS) -------------
+
+HOSTILE = corpus()
+
+
+@pytest.mark.parametrize("name", [n for n in HOSTILE if "BEL" not in n])  # a control character is only counted here
+def test_a_hostile_file_is_refused_with_little_memory_and_nothing_changes(engine, name):
+    data, _expected = HOSTILE[name]
+    tracemalloc.start()
+    try:
+        message = refused(engine, data, filename="export.xlsx" if data[:2] == b"PK" else "export.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert message and peak < 100 * 1024 * 1024
+
+
+def test_a_sheet_wider_than_the_limit_or_with_too_many_cells_is_refused(engine, monkeypatch):
+    wide = "".join(f'<row r="{n}"><c r="GT{n}"><v>1</v></c></row>' for n in range(2, 1000)).encode()  # column 202
+    book = Workbook()
+    book.active.append(BM_HEADER)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</row>", b"</row>" + wide, 1)
+            target.writestr(item, body)
+    assert "Row 2: more than 200 columns" in refused(engine, patched.getvalue(), filename="export.xlsx")
+    monkeypatch.setattr(files, "RECORD_LIMITS", replace(files.RECORD_LIMITS, cells=50))
+    assert "more than 50 cells" in refused(engine, bm_csv(*(row(n=i) for i in range(10))))
+
+
+def test_a_workbook_with_more_cells_than_the_limit_is_refused_before_its_rows_are_read(engine, monkeypatch):
+    monkeypatch.setattr(files, "RECORD_LIMITS", replace(files.RECORD_LIMITS, cells=1_000))
+    book = Workbook()
+    book.active.append(BM_HEADER)
+    for n in range(200):  # 1 400 cells
+        book.active.append(list(row(n=n)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "The file holds more than 1,000 cells (the upload limit)." in refused(engine, buffer.getvalue(),
+                                                                                 filename="export.xlsx")

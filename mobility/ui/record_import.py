@@ -8,7 +8,7 @@ import hashlib
 
 import streamlit as st
 
-from mobility import counts
+from mobility import counts, files
 from mobility import record_import as ri
 from mobility.i18n import fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
@@ -35,6 +35,7 @@ def render(ctx: shell.PageContext) -> None:
                           format_func=lambda n: t("recimport.profile.own") if n == OWN else _profile_label(
                               profiles[n], t, lang))
     upload = st.file_uploader(t("recimport.file"), type=["csv", "xlsx"],
+                              help=files.limits_text(lang, files.RECORD_LIMITS),
                               key=f"ri-upload-{st.session_state.get('_ri_uploads', 0)}")
     if upload is None:
         return

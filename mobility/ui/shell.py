@@ -261,6 +261,13 @@ def _current_actor() -> Actor:
     return cookies.current_actor(local_accounts)  # this tab's login, or the session cookie after a reload
 
 
+def client_address() -> str | None:
+    """The browser's address, for login throttling per name and address. None on localhost and under AppTest (where
+    Streamlit's runtime is a mock): all such clients share one throttling bucket."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
 def _login_box(actor: Actor, lang: str) -> None:
     cookies.hand_over()
     if actor.role != "viewer" or (sso_configured() and st.user.is_logged_in):
@@ -279,14 +286,14 @@ def _login_box(actor: Actor, lang: str) -> None:
         return
     with st.expander(t("auth.login", lang), icon=":material/login:"):
         with st.form("login", border=False):
-            username = st.text_input(t("auth.username", lang), autocomplete="username")
+            username = st.text_input(t("auth.username", lang), autocomplete="username", max_chars=auth.USERNAME_MAX)
             password = st.text_input(t("auth.password", lang), type="password", autocomplete="current-password")
             submitted = st.form_submit_button(t("auth.login", lang))
         if submitted:
             try:
-                signed_in = auth.authenticate(engine(), local_accounts(), username, password)
-            except auth.LoginThrottled:
-                st.error(t("auth.throttled", lang))
+                signed_in = auth.authenticate(engine(), local_accounts(), username, password, address=client_address())
+            except auth.LoginThrottled as exc:
+                st.error(t("auth.throttled", lang, seconds=exc.wait_seconds))  # ≤ 900: no separator
                 return
             if signed_in is VIEWER:
                 st.error(t("auth.failed", lang))
