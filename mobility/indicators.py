@@ -6,6 +6,7 @@ target" so nobody reads a goal into them. Calendar years (VT + HT + whole-year r
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
@@ -29,10 +30,12 @@ INDICATORS = (
 )
 
 
-def yearly(engine: Engine) -> dict[str, dict[int, int]]:
-    """indicator key → {year: count}, years with any row for that group and direction (one GROUP BY)."""
+def yearly(engine: Engine, as_of: date) -> dict[str, dict[int, int]]:
+    """indicator key → {year: count}, years up to ``as_of``'s with any row for that group and direction (one
+    GROUP BY): a view of an earlier day does not show later years."""
     c = MobilityCount
-    query = select(c.year, c.group, c.direction, func.sum(c.count)).group_by(c.year, c.group, c.direction)
+    query = (select(c.year, c.group, c.direction, func.sum(c.count)).where(c.year <= as_of.year)
+             .group_by(c.year, c.group, c.direction))
     with Session(engine) as session:
         rows = session.execute(query).all()
     sums = {(g, d, int(y)): int(n) for y, g, d, n in rows}
@@ -43,9 +46,9 @@ def yearly(engine: Engine) -> dict[str, dict[int, int]]:
     }
 
 
-def staff_mobility(engine: Engine) -> dict[int, tuple[int, int]]:
-    """{year: (out, in)} for administrative staff — for the C card beside the completed C2 visits."""
-    data = yearly(engine)
+def staff_mobility(engine: Engine, as_of: date) -> dict[int, tuple[int, int]]:
+    """{year: (out, in)} for administrative staff up to ``as_of``'s year — for the C card beside the C2 visits."""
+    data = yearly(engine, as_of)
     years = sorted(set(data["staff_out"]) | set(data["staff_in"]))
     return {y: (data["staff_out"].get(y, 0), data["staff_in"].get(y, 0)) for y in years}
 

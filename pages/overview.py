@@ -51,7 +51,7 @@ def measure_text(card: overview.AreaStatus) -> str:
         text = t("overview.card.visits", n=sum(visits.values())) + (
             " (" + " · ".join(f"{year}: **{n}**" for year, n in visits.items()) + ")" if visits else "")
         text += f"  \n:gray[{t('labels.goal_c_short')}]"  # a reading beyond the plan's words says so
-        if staff := cached_query(indicators.staff_mobility)():  # C's staff mobility out/in, latest year
+        if staff := cached_query(indicators.staff_mobility)(as_of):  # C's staff mobility out/in, latest year
             year, (out, inc) = list(staff.items())[-1]
             text += "  \n" + t("indicators.staff_card") + f" {year}: {out}/{inc}"
         return text
@@ -88,7 +88,6 @@ st.html("<style>.st-key-area-status{gap:0.4rem}"
         ".st-key-area-status [class*='st-key-area-']{border-bottom:1px solid #d5dbe1;padding-bottom:0.4rem}"
         "</style>")
 with st.container(key="area-status"):
-    st.caption(t("overview.as_of", date=fmt_date(as_of, lang)))
     for card in cards:
         icon, colour = VERDICT_LOOK[card.verdict]
         with st.container(key=f"area-{card.code}"):

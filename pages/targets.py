@@ -122,7 +122,7 @@ st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basi
 
 # Without a numeric target ---------------------------------------------------------------------------------------
 st.header(t("indicators.title"), divider="gray")
-years, rows = indicators.table(cached_query(indicators.yearly)())
+years, rows = indicators.table(cached_query(indicators.yearly)(ctx.as_of))
 if years:
     st.table({t("indicators.col.indicator"): [t(f"indicators.{key}") for key in rows],
               **{str(y): [fmt_int(values[n], lang) if values[n] is not None else "–" for values in rows.values()]
