@@ -1,9 +1,10 @@
 import json
+from datetime import timedelta
 
 import streamlit as st
 
 from mobility.audit import audit_choices, audit_entries
-from mobility.i18n import fmt_datetime, strings
+from mobility.i18n import fmt_date, fmt_datetime, strings
 from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query
@@ -58,6 +59,15 @@ def readable(raw) -> str:
     return ", ".join(f"{t(f'history.field.{k}') if known(f'history.field.{k}') else k}: {field_value(k, v)}"
                      for k, v in json.loads(raw).items())
 
+
+if entries.empty:  # e.g. a finished plan's end state: everything in the log was entered after it
+    st.info(t("history.none", date=fmt_date(ctx.as_of, lang)))
+    later = cached_query(audit_entries)(actor=actor, entity=entity, action=action,
+                                        since=max(since or ctx.as_of, ctx.as_of) + timedelta(days=1), limit=1,
+                                        private=private)
+    if not later.empty:
+        st.caption(t("history.later"))
+    st.stop()
 
 shown = entries.head(SHOWN)
 st.caption(t("history.count", n=len(entries)) + (" · " + t("history.latest", n=SHOWN) if len(entries) > SHOWN else ""))

@@ -34,8 +34,8 @@ source = t("press.source_line", source=t("print.source.io"), date=fmt_date(as_of
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
 with head:
-    ctx.heading(t("press.title"))
-head.markdown(t("press.subtitle", year=view.year or "–"))
+    ctx.heading(t("press.title"), note=not present)
+head.markdown(t("press.subtitle", year=view.year or "–") + (f" · {ctx.as_of_line}" if present else ""))
 if view.examples:
     badge.markdown(f":orange-badge[:material/science: {t('example.badge')}]  \n:orange[{t('press.example_note')}]")
 

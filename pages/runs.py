@@ -36,7 +36,8 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
                 shell.show_write_error(exc, lang)
             else:
                 st.query_params["run"] = str(run_id)
-                st.session_state.pop("_url_run", None)
+                # A keyed widget keeps its own value whatever its index says: open the new run by its state.
+                st.session_state["_url_run"] = str(run_id)
                 shell.saved(t("runs.start.done", label=plain(label.strip(), inline=True)))
 
 # Runs --------------------------------------------------------------------------------------------------------------

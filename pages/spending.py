@@ -40,8 +40,8 @@ record, upload_tab, allocation_tab = st.tabs([t("budget.form.title"), t("budget.
 
 with record, st.form("spend"):
     c1, c2, c3 = st.columns([1, 2, 1])
-    day = c1.date_input(t("budget.field.date"), value=ctx.today, min_value=date(2010, 1, 1),
-                        max_value=ctx.today, format="YYYY-MM-DD")
+    day = c1.date_input(t("budget.field.date"), value=ctx.as_of, min_value=date(2010, 1, 1),
+                        max_value=ctx.today, format="YYYY-MM-DD")  # dated like the page, so the entry shows in it
     spend_code = c2.selectbox(t("budget.field.activity"), all_codes, index=None, format_func=label,
                               placeholder=t("budget.field.activity"))
     amount_text = c3.text_input(t("budget.field.amount_sek"), placeholder="12 500,50", help=t("budget.form.help"))
@@ -110,8 +110,8 @@ with allocation_tab:
     with st.form(f"allocation-{alloc_code}"):
         a1, a2 = st.columns(2)
         new_amount = a1.text_input(t("budget.field.allocation"), placeholder="150 000")
-        decided_on = a2.date_input(t("budget.field.decided_on"), value=ctx.today, min_value=date(2010, 1, 1),
-                                   max_value=ctx.today, format="YYYY-MM-DD")
+        decided_on = a2.date_input(t("budget.field.decided_on"), value=ctx.as_of, min_value=ctx.period.first,
+                                   max_value=ctx.today, format="YYYY-MM-DD")  # a decision lies in the plan period
         note = st.text_area(t("budget.field.note"), max_chars=budget.NOTE_MAX)
         drawn = shell.version_seen(f"allocation-{alloc_code}", len(history["changes"]))
         if st.form_submit_button(t("budget.alloc.save"), type="primary"):

@@ -66,10 +66,17 @@ class PageContext:
         return has_ended(self.period, self.today) and self.as_of == self.period.last \
             and "as_of" not in st.query_params
 
-    def heading(self, title: str) -> None:
-        """The page title with the date it describes under it — one way for every page."""
+    @property
+    def as_of_line(self) -> str:
+        return self.t("asof.caption", date=fmt_date(self.as_of, self.lang))
+
+    def heading(self, title: str, *, note: bool = True) -> None:
+        """The page title with the date it describes under it — one way for every page. ``note=False``: the page
+        places ``as_of_line`` itself (a one-screen view has no room for the end-state note and its button)."""
         st.title(title)
-        line = self.t("asof.caption", date=fmt_date(self.as_of, self.lang))
+        line = self.as_of_line
+        if not note:
+            return
         if not self.showing_end_state:
             st.caption(line)
             return

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import expect
 
 from mobility.auth import set_account
 
@@ -146,3 +147,23 @@ def choose(page, label: str, option: str) -> None:
     else:
         raise AssertionError(f"could not choose {option!r} in {label!r}")
     wait_for_app_run(page)
+
+
+def record_meeting(page, day, *, decision: str = "", action: str = "", notes: str = "") -> None:
+    """Fill in and save the follow-up page's meeting form as an editor would (the date typed segment by segment)."""
+    form = page.get_by_test_id("stForm").filter(has_text="Registrera ett möte")
+    for part, value in (("year", f"{day.year}"), ("month", f"{day.month:02}"), ("day", f"{day.day:02}")):
+        segment = form.get_by_role("spinbutton", name=f"{part}, Mötesdatum")
+        segment.click()
+        segment.press_sequentially(value)
+    expect(form.get_by_role("spinbutton", name="day, Mötesdatum")).to_have_attribute("aria-valuenow", str(day.day))
+    form.get_by_label("Ordförande").fill("Avdelningschefen")
+    if notes:
+        form.get_by_label("Korta anteckningar").fill(notes)
+    if decision:
+        form.get_by_label("Beslut (ett per rad)").fill(decision)
+    if action:
+        form.get_by_role("textbox", name="Åtgärder").fill(action)
+    form.get_by_role("button", name="Spara mötet").click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("är sparat")).to_be_visible()

@@ -3,11 +3,12 @@
 import re
 import struct
 import zipfile
+from datetime import date
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import assert_no_exception, choose, login, open_page
+from tests.e2e.conftest import assert_no_exception, choose, login, open_page, record_meeting
 
 
 def png_size(path) -> tuple[int, int]:
@@ -53,14 +54,14 @@ def test_server_side_png_and_the_zip_download_from_the_overview(server, page, tm
 
 
 def test_an_editor_records_a_meeting_and_downloads_the_report_as_pdf(server, page, tmp_path):
-    """Record today's meeting; the report since it is one click away on paper, with the dates printed."""
+    """Record a meeting late in the plan; the report since it (the finished plan's end state) is one click away on
+    paper, with the meeting's notes and the dates printed."""
     open_page(page, f"{server}/followup")
     login(page)
-    page.get_by_label("Korta anteckningar").fill("Avstämning i webbläsaren")
-    page.get_by_role("button", name="Spara mötet").click()
-    expect(page.get_by_text("är sparat")).to_be_visible()
+    record_meeting(page, date(2018, 12, 20), notes="Avstämning i webbläsaren")
     open_page(page, f"{server}/followup")
-    expect(page.get_by_text("Avstämning i webbläsaren").first).to_be_visible()
+    expect(page.get_by_text("Ändringar efter 2018-12-20 till och med 2018-12-31")).to_be_visible()
+    expect(page.get_by_text("Anteckningar från mötet: Avstämning i webbläsaren")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner PDF").click()
     assert download.value.suggested_filename.startswith("uppfoljning-")

@@ -1,10 +1,12 @@
 """Typed markup viewed anonymously: no request leaves the app's origin and nothing renders as an image or a link."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
 from mobility import checklists, meetings
-from mobility.activities import set_status
+from mobility.activities import activity_detail, set_status
 from mobility.budget import change_allocation
 from mobility.db import make_engine
 from mobility.i18n import local_today
@@ -24,8 +26,9 @@ def seeded_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("injected")
     engine = make_engine(f"sqlite:///{tmp / 'mobility.db'}")
     init_database(engine)
-    today = local_today()
-    set_status(engine=engine, actor=EDITOR, code="A1", status="ongoing", comment=TYPED, expected_version=1)
+    today = date(2018, 12, 20)  # late in the plan: what a reader sees by default (its end state) shows all of it
+    set_status(engine=engine, actor=EDITOR, code="A1", status="ongoing", comment=TYPED, effective_on=today,
+               expected_version=activity_detail(engine, "A1")["version"])
     meetings.record_meeting(engine=engine, actor=EDITOR, held_on=today, notes=TYPED)
     change_allocation(engine=engine, actor=EDITOR, code="B2", amount=1000, decided_on=today, note=TYPED,
                       expected_changes=0)
@@ -38,12 +41,14 @@ def seeded_server(tmp_path_factory):
     run = checklists.start_run(engine=engine, actor=EDITOR, key=key, label=TYPED[:100], reference_date=today)
     engine.dispose()
     for url in _run_server(tmp):
-        yield url, {"key": key, "run": run}
+        yield url, {"key": key, "run": run, "today": local_today().isoformat()}
 
 
 # Every page an anonymous reader can open that shows typed text (the runs page is for editors only; its texts go
 # through the same helper).
-PAGES = ["followup?lang=en", "history?lang=en", "checklists?checklist={key}&print=1", "checklists?checklist={key}",
+# The change log is read up to today: its entries were made today, after the plan's end (the default date).
+PAGES = ["followup?lang=en", "history?lang=en&as_of={today}", "checklists?checklist={key}&print=1",
+         "checklists?checklist={key}",
          "budget"]
 
 
