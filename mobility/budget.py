@@ -189,13 +189,15 @@ def budget_table(engine: Engine, *, as_of: date) -> pd.DataFrame:
 
 def area_totals(table: pd.DataFrame) -> pd.DataFrame:
     """Per area (the section an activity stands in), in the table's order: allocated (of which decided and not
-    decided), spent, remaining in öre, and the activities listed without an amount (``without_amount``)."""
+    decided), spent, remaining in öre, and the items the plan lists under the area without an activity number
+    (``unnumbered``: IBS under E), whose money is in the area's total."""
     money = table["allocated_ore"].fillna(0).astype("int64")
+    numbered = [str(c).startswith(a) for c, a in zip(table["code"], table["area"], strict=True)]
     frame = table.assign(money=money, decided_money=money.where(table["decided"], 0),
-                         no_amount=table["code"].where(table["allocated_ore"].isna()))
+                         loose=table["code"].where([not n for n in numbered]))
     grouped = frame.groupby("area", sort=False).agg(
         allocated_ore=("money", "sum"), decided_ore=("decided_money", "sum"), spent_ore=("spent_ore", "sum"),
-        without_amount=("no_amount", lambda s: [c for c in s if isinstance(c, str)]),
+        unnumbered=("loose", lambda s: [c for c in s if isinstance(c, str)]),
     ).reset_index()
     grouped["not_decided_ore"] = grouped["allocated_ore"] - grouped["decided_ore"]
     grouped["remaining_ore"] = grouped["allocated_ore"] - grouped["spent_ore"]
@@ -217,7 +219,7 @@ def budget_report(engine: Engine, *, as_of: date) -> dict:
         "areas": [
             {"code": a.area, "allocated": sek(a.allocated_ore), "decided": sek(a.decided_ore),
              "not_decided": sek(a.not_decided_ore), "spent": sek(a.spent_ore), "remaining": sek(a.remaining_ore),
-             "without_amount": list(a.without_amount)}
+             "unnumbered": list(a.unnumbered)}
             for a in areas.itertuples()
         ],
         "activities": [

@@ -288,8 +288,8 @@ def cmd_budget(engine, args) -> int:
     print(f"  {'total':<27}{kr(total['allocated'])} {kr(total['spent'])} {kr(total['remaining'])}")
     print(f"  {'of which decided':<27}{kr(total['decided'])}   not decided {kr(total['not_decided']).strip()}")
     for a in report["areas"]:
-        if a["without_amount"]:
-            print(f"  area {a['code']} also lists {', '.join(a['without_amount'])} without an amount in the plan")
+        if a["unnumbered"]:
+            print(f"  area {a['code']}'s total includes {', '.join(a['unnumbered'])} (no activity number in the plan)")
     for r in report["activities"]:
         if r["flags"]:
             print(f"  {r['code']:<5} {', '.join(_word('budget.flag', f) for f in r['flags'])}")

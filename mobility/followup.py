@@ -353,6 +353,7 @@ def summary(engine: Engine, as_of: date) -> dict:
             "late": list(mine.loc[mine["overdue"], "code"]),
             "allocated": spent.get(area.code, {}).get("allocated", 0.0),
             "spent": spent.get(area.code, {}).get("spent", 0.0),
+            "unnumbered": spent.get(area.code, {}).get("unnumbered", []),
         })
     return {"areas": areas, "money": money["total"], "late": list(table.loc[table["overdue"], "code"]),
             "examples": bool(example_counts(engine))}

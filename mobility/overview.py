@@ -31,6 +31,8 @@ class AreaStatus:
     allocated_ore: int
     spent_ore: int
     target: dict | None = None  # targets.evaluate(...) for A and B
+    not_decided_ore: int = 0  # of the allocation: money the plan left undecided (2018), until a decision
+    unnumbered: tuple[str, ...] = ()  # items the plan lists under the area without an activity number (IBS)
     measure: dict = field(default_factory=dict)  # C: staff visits per year, D: the incoming mix
 
     @property
@@ -52,17 +54,19 @@ def bucket(status: str, start_month: date | None, end_month: date | None, as_of:
 
 
 def area_status(*, code: str, activities: pd.DataFrame, as_of: date, allocated_ore: int = 0, spent_ore: int = 0,
-                target: dict | None = None, measure: dict | None = None) -> AreaStatus:
+                target: dict | None = None, measure: dict | None = None, not_decided_ore: int = 0,
+                unnumbered: tuple[str, ...] = ()) -> AreaStatus:
     """The verdict for one area on ``as_of``.
 
-    ``activities``: the area's rows with ``status``, ``start_month``, ``end_month`` (status as of that day).
+    ``activities``: the area's rows with ``status``, ``start_month``, ``end_used`` (status as of that day).
     needs attention: something late, the target at risk, or more spent than allocated;
     keep an eye on: the target behind, or an activity due to have started still planned;
     done: every activity closed (and the target, if any, achieved); not started: nothing due yet; else on track.
     """
     counts = dict.fromkeys(BUCKETS, 0)
     due = 0
-    for status, start, end in zip(activities["status"], activities["start_month"], activities["end_month"],
+    # end_used: as written, or the plan's rule for a start only — the same end as "late" everywhere else
+    for status, start, end in zip(activities["status"], activities["start_month"], activities["end_used"],
                                   strict=True):
         start, end = (None if pd.isna(v) else v for v in (start, end))
         kind = bucket(status, start, end, as_of)
@@ -93,6 +97,7 @@ def area_status(*, code: str, activities: pd.DataFrame, as_of: date, allocated_o
         verdict = "on_track"
     return AreaStatus(code=code, verdict=verdict, reasons=tuple(reasons), total=total, buckets=counts,
                       due_not_started=due, allocated_ore=allocated_ore, spent_ore=spent_ore, target=target,
+                      not_decided_ore=not_decided_ore, unnumbered=tuple(unnumbered),
                       measure=measure or {})
 
 
@@ -120,6 +125,8 @@ def area_cards(engine: Engine, as_of: date) -> list[AreaStatus]:
             code=area.code, activities=table[table["area"] == area.code], as_of=as_of,
             allocated_ore=0 if money_row is None else int(money_row["allocated_ore"]),
             spent_ore=0 if money_row is None else int(money_row["spent_ore"]),
+            not_decided_ore=0 if money_row is None else int(money_row["not_decided_ore"]),
+            unnumbered=() if money_row is None else tuple(money_row["unnumbered"]),
             target=by_area.get(area.code), measure=measures.get(area.code),
         ))
     return cards

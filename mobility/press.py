@@ -67,7 +67,9 @@ def headlines(*, target_figures: dict, budget_figures: dict, activities_done: in
     out.append(Headline(
         key="budget", value=fmt_pct(used, lang, 0),
         detail=t("press.budget_detail", lang, spent=fmt_sek(total["spent"], lang),
-                 allocated=fmt_sek(total["allocated"], lang)),
+                 allocated=fmt_sek(total["allocated"], lang)) + (
+            f" ({t('money.not_decided_short', lang, amount=fmt_sek(total['not_decided'], lang))})"
+            if total["not_decided"] else ""),
     ))
     out.append(Headline(
         key="activities", value=f"{activities_done}/{activities_total}",

@@ -72,9 +72,15 @@ def summary_lines(report: dict, lang: str) -> list[str]:
     money = report["summary"]["money"]
     used = 100 * money["spent"] / money["allocated"] if money["allocated"] else None
     late = report["summary"]["late"]
-    return [t("report.money", lang, spent=fmt_sek(money["spent"], lang), allocated=fmt_sek(money["allocated"], lang),
-              pct=fmt_pct(used, lang, 0), remaining=fmt_sek(money["remaining"], lang)),
-            t("report.late", lang, n=len(late), codes=", ".join(late)) if late else t("report.nothing_late", lang)]
+    lines = [t("report.money", lang, spent=fmt_sek(money["spent"], lang), allocated=fmt_sek(money["allocated"], lang),
+               pct=fmt_pct(used, lang, 0), remaining=fmt_sek(money["remaining"], lang))]
+    if money.get("not_decided"):  # the plan left money undecided: the total is not all decided money
+        lines[0] += " " + t("money.decided_split", lang, decided=fmt_sek(money["decided"], lang),
+                            not_decided=fmt_sek(money["not_decided"], lang)).capitalize() + "."
+    lines += [t("money.unnumbered", lang, codes=", ".join(a["unnumbered"]), area=a["code"])
+              for a in report["summary"]["areas"] if a.get("unnumbered")]
+    return lines + [t("report.late", lang, n=len(late), codes=", ".join(late)) if late
+                    else t("report.nothing_late", lang)]
 
 
 def section_title(section: Section, lang: str) -> str:

@@ -63,12 +63,19 @@ if ledger["example_entries"]:
 # Key figures and warnings --------------------------------------------------------------------------------------
 allocated = int(shown["allocated_ore"].fillna(0).sum())
 spent = int(shown["spent_ore"].sum())
-st.caption(t("budget.as_of", date=fmt_date(as_of, lang)))
+if as_of != ctx.as_of:  # a year filter moves the position to that year's end; the heading says the page's date
+    st.caption(t("budget.as_of", date=fmt_date(as_of, lang)))
 m1, m2, m3 = st.columns(3)
 m1.metric(t("budget.allocated"), kr(allocated), border=True)
 m2.metric(t("budget.spent"), kr(spent), border=True,
           help=t("budget.spent_share", pct=fmt_pct(100 * spent / allocated, lang)) if allocated else None)
 m3.metric(t("budget.remaining"), kr(allocated - spent), border=True)
+areas = budget.area_totals(shown)
+not_decided = int(areas["not_decided_ore"].sum())
+if not_decided:  # the plan left 2018 undecided: say how much of the total is not yet money
+    m1.caption(t("money.decided_split", decided=kr(allocated - not_decided), not_decided=kr(not_decided)))
+for row in areas[areas["unnumbered"].map(bool)].itertuples():
+    m1.caption(t("money.unnumbered", codes=", ".join(row.unnumbered), area=row.area))
 
 
 def flagged(flag: str, detail) -> str:
@@ -92,10 +99,11 @@ if not (over or unfunded or idle):
 progress = st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORMAT, min_value=0, max_value=100,
                                            width="medium")
 st.header(t("budget.areas"), divider="gray")
-areas = budget.area_totals(shown)
 areas_frame = pd.DataFrame({
     t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
     t("budget.col.allocated"): kronor(areas["allocated_ore"]),
+    t("budget.col.decided"): kronor(areas["decided_ore"]),
+    t("budget.col.not_decided"): kronor(areas["not_decided_ore"]),
     t("budget.col.spent"): kronor(areas["spent_ore"]),
     t("budget.col.remaining"): kronor(areas["remaining_ore"]),
     t("budget.col.burn"): pd.array([100 * s / a if a else None for s, a in zip(areas["spent_ore"],
@@ -108,7 +116,7 @@ table_with_downloads(
     hide_index=True, width="stretch", alt=t("budget.areas"),
     column_config={t("budget.col.burn"): progress,
                    **{t(f"budget.col.{c}"): kr_column(t(f"budget.col.{c}"), lang)
-                      for c in ("allocated", "spent", "remaining")}},
+                      for c in ("allocated", "decided", "not_decided", "spent", "remaining")}},
 )
 
 # Per activity --------------------------------------------------------------------------------------------------

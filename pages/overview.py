@@ -64,6 +64,13 @@ def measure_text(card: overview.AreaStatus) -> str:
 
 
 def budget_text(card: overview.AreaStatus) -> str:
+    """Used of allocated, then what the total holds: money not decided, items without an activity number (IBS)."""
+    caveats = [t("money.not_decided_short", amount=kr(card.not_decided_ore))] if card.not_decided_ore else []
+    caveats += [t("money.unnumbered_short", codes=", ".join(card.unnumbered))] if card.unnumbered else []
+    return _used_text(card) + (f" :gray[· {' · '.join(caveats)}]" if caveats else "")  # one row: above the fold
+
+
+def _used_text(card: overview.AreaStatus) -> str:
     if not card.allocated_ore:
         return t("overview.card.no_budget") if not card.spent_ore else t(
             "overview.card.over_budget", spent=kr(card.spent_ore), allocated=kr(0))
@@ -107,7 +114,9 @@ with st.container(key="area-status"):
     with st.expander(t("overview.goals"), icon=":material/flag:"):
         st.markdown("\n".join(f"- **{a.code} · {area_names[a.code]}:** {getattr(a, f'goal_{lang}')}"
                               for a in summaries))
-        st.caption(t("overview.not_decided_note") + " " + t("labels.goal_c"))
+        unnumbered = " ".join(t("money.unnumbered", codes=", ".join(c.unnumbered), area=c.code)
+                              for c in cards if c.unnumbered)
+        st.caption(" ".join(filter(None, (t("overview.not_decided_note"), unnumbered, t("labels.goal_c")))))
 
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])

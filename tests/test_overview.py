@@ -17,7 +17,7 @@ AS_OF = date(2017, 3, 15)
 
 def rows(*items) -> pd.DataFrame:
     """(status, start, end) triples → the columns area_status reads."""
-    return pd.DataFrame(items, columns=["status", "start_month", "end_month"])
+    return pd.DataFrame(items, columns=["status", "start_month", "end_used"])
 
 
 def test_a_late_activity_makes_the_area_need_attention():
@@ -50,6 +50,20 @@ def test_a_planned_activity_whose_start_has_come_is_watched_nothing_due_is_not_s
     assert early.verdict == "not_started"
     assert closed.verdict == "done"
     assert {due.verdict, early.verdict, closed.verdict} <= set(VERDICTS)
+
+
+def test_an_activity_given_only_a_start_is_late_on_the_card_as_in_the_table(engine):
+    """A5 starts "2017" with no end: the plan's rule gives it an end, and at the plan's end it is late in the
+    activity table, in the report's list and in area A's count alike."""
+    from mobility.overview import area_cards
+
+    end = date(2018, 12, 31)
+    table = activities.activity_table(engine, end)
+    a5 = table[table["code"] == "A5"].iloc[0]
+    assert a5["end_month"] is None or pd.isna(a5["end_month"])
+    assert a5["end_assumed"] and a5["overdue"]
+    card = next(c for c in area_cards(engine, end) if c.code == "A")
+    assert card.buckets["late"] == int(table[table["area"] == "A"]["overdue"].sum()) >= 1
 
 
 def test_the_plan_dates_are_written_one_way_in_each_language():

@@ -29,13 +29,16 @@ def test_headlines_follow_the_reports():
     targets = {"targets": [{"code": "A", "value": 122, "target": 125, "target_year": 2018, "baseline": 100,
                             "baseline_year": 2015, "status": "behind"}],
                "balance": {"incoming": 214, "outgoing": 122, "ratio": 0.5701}}
-    money = {"total": {"allocated": 1_560_500, "spent": 562_751.25, "remaining": 997_748.75}}
+    money = {"total": {"allocated": 1_560_500, "decided": 1_360_500, "not_decided": 200_000, "spent": 562_751.25,
+                       "remaining": 997_748.75}}
     figures = headlines(target_figures=targets, budget_figures=money, activities_done=7, activities_total=28, lang="sv")
     assert [(h.key, h.value, h.status) for h in figures] == [
         ("target_a", "122", "behind"), ("balance", "0,57", None), ("budget", "36\u00a0%", None),
         ("activities", "7/28", None),
     ]
     assert figures[0].detail == "mål 125 år 2018 · utgångsläge 100 (2015)"
+    budget_detail = figures[2].detail.replace("\u00a0", " ")
+    assert budget_detail == "562 751 kr av 1 560 500 kr (varav ej beslutat 200 000 kr)"
 
 
 def test_a_chart_hides_points_under_five():
