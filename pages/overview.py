@@ -50,7 +50,6 @@ def measure_text(card: overview.AreaStatus) -> str:
         visits = card.measure["visits"]
         text = t("overview.card.visits", n=sum(visits.values())) + (
             " (" + " · ".join(f"{year}: **{n}**" for year, n in visits.items()) + ")" if visits else "")
-        text += f"  \n:gray[{t('labels.goal_c_short')}]"  # a reading beyond the plan's words says so
         if staff := cached_query(indicators.staff_mobility)(as_of):  # C's staff mobility out/in, latest year
             year, (out, inc) = list(staff.items())[-1]
             text += "  \n" + t("indicators.staff_card") + f" {year}: {out}/{inc}"
@@ -102,7 +101,8 @@ with st.container(key="area-status"):
             name.markdown(f"**{card.code} · {area_names[card.code]}**  \n"
                           f":{colour}[{icon} **{t('overview.verdict.' + card.verdict)}**]")
             work.markdown(activities_text(card))
-            measure.markdown(measure_text(card))
+            # C's measure is our reading of the plan's words: it says so behind its (?), keeping the row short
+            measure.markdown(measure_text(card), help=t("labels.goal_c_short") if "visits" in card.measure else None)
             money.markdown(budget_text(card))
             if target := AREA_LINK.get(card.code):
                 money.page_link(f"pages/{target}.py", label=t(f"overview.card.link_{target}"),

@@ -114,6 +114,7 @@ def test_keyboard_only_log_in_choose_a_filter_and_save_a_status(server, browser)
     # Log in from the sidebar
     tab_until(page, "e.tagName === 'SUMMARY' && e.textContent.includes('Logga in')", 40)
     page.keyboard.press("Enter")
+    page.get_by_label("Användarnamn").wait_for()  # the box opens on the next frame
     tab_until(page, "e.getAttribute('autocomplete') === 'username'", 5)
     page.keyboard.type(EDITOR)
     page.keyboard.press("Tab")
