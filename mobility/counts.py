@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 from sqlmodel import Session
 
-from mobility.files import read_table
+from mobility.files import paused_gc, read_table
 from mobility.i18n import t
 from mobility.models import MobilityCount
 from mobility.service import (
@@ -206,10 +206,11 @@ def _validate_numbered(numbered: Iterable[tuple[int, dict]], lang: str) -> list[
                                                                               code=code)))
             continue
         cell = Cell(**values, note=note, row=n)
-        if cell.key in seen:
-            problems.append(_say(lang, "duplicate", row=n, cell=cell_label(cell.key), first=seen[cell.key]))
+        key = cell.key
+        if key in seen:
+            problems.append(_say(lang, "duplicate", row=n, cell=cell_label(key), first=seen[key]))
             continue
-        seen[cell.key] = n
+        seen[key] = n
         cells.append(cell)
     if problems:
         raise ValidationError(problems)
@@ -237,10 +238,11 @@ def read_counts_file(data: bytes, filename: str = "", *, lang: str = "en") -> li
     """
     table = read_table(data, lang=lang)
     names = _check_header(table.header, lang)
-    numbered = [(n, dict(zip(names, values, strict=False))) for n, values in table.rows]
-    if not numbered:
+    if not table.rows:
         raise ValidationError(_say(lang, "no_rows"))
-    return _validate_numbered(numbered, lang)  # the file's own row numbers in every message
+    with paused_gc():  # 50 000 rows make objects, never cycles
+        numbered = [(n, dict(zip(names, values, strict=False))) for n, values in table.rows]
+        return _validate_numbered(numbered, lang)  # the file's own row numbers in every message
 
 
 def template_csv() -> bytes:
@@ -346,15 +348,16 @@ def save_counts(
         raise ValidationError(problems)
     action = "import_counts" if source == "import" else "set_count"
     with write_transaction(engine, actor) as session:  # holds the write lock: the check and the write are one step
-        existing = _existing(session, [c.key for c in cells])
-        if expected is not None:
-            conflicts = [(k, v, existing[k].count if k in existing else None) for k, v in expected.items()
-                         if (existing[k].count if k in existing else None) != v]
-            if conflicts:
-                raise CountConflict(conflicts=conflicts)
-        changes, summary = _diff(cells, existing)
-        _write_changes(session, actor, changes, {c.key: c for c in cells}, existing, source=source, action=action,
-                       origin=origin)
+        with paused_gc():  # many objects, no cycles (never paused while waiting for the lock)
+            existing = _existing(session, [c.key for c in cells])
+            if expected is not None:
+                conflicts = [(k, v, existing[k].count if k in existing else None) for k, v in expected.items()
+                             if (existing[k].count if k in existing else None) != v]
+                if conflicts:
+                    raise CountConflict(conflicts=conflicts)
+            changes, summary = _diff(cells, existing)
+            _write_changes(session, actor, changes, {c.key: c for c in cells}, existing, source=source, action=action,
+                           origin=origin)
     return summary
 
 

@@ -308,11 +308,13 @@ def _shared_strings(archive: zipfile.ZipFile, limits: Limits) -> list[str]:
 def _patterns(prefix: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """A row, a cell, and a cell with its reference (``r="C5"``) in a sheet whose tags carry ``prefix`` (``x:``
     from some writers, usually none). A cell without a reference follows the cell before it."""
-    row, cell = re.escape(f"{prefix}row"), re.escape(f"{prefix}c")
+    row, cell, p = re.escape(f"{prefix}row"), re.escape(f"{prefix}c"), re.escape(prefix)
     end = rf"(?:/>|>(.*?)</{cell}>)"
     return (re.compile(rf"<{row}\b([^>]*?)(?:/>|>(.*?)</{row}>)", re.S),
             re.compile(rf'<{cell}\b([^>]*?)(?:\br="([A-Z]{{1,3}})\d+"([^>]*?))?{end}', re.S),
-            re.compile(rf'<{cell}\b([^>]*?)\br="([A-Z]{{1,3}})(\d+)"([^>]*?){end}', re.S))
+            # The common bodies (an inline string, one value) captured apart, anything else whole.
+            re.compile(rf'<{cell}\b([^>]*?)\br="([A-Z]{{1,3}})(\d+)"([^>]*?)(?:/>|>(?:<{p}is><{p}t>([^<]*)</{p}t>'
+                       rf'</{p}is>|<{p}v>([^<]*)</{p}v>|(.*?))</{cell}>)', re.S))
 
 
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
@@ -409,7 +411,7 @@ def _referenced_rows(body: str, cell: re.Pattern, tag: str, columns: dict[str, i
     shared = book.shared
     rows: list[tuple[int, list]] = []
     digits, values = "", []
-    for before, letters, row, after, content in cells:
+    for before, letters, row, after, inline, value, content in cells:
         if row != digits:
             digits, values = row, []
             rows.append((int(row), values))
@@ -418,18 +420,18 @@ def _referenced_rows(body: str, cell: re.Pattern, tag: str, columns: dict[str, i
             position = columns[letters] = _column_number(letters)
         if position >= limits.columns:
             raise _refuse(lang, "columns", row=int(row), max=limits.columns)
-        if content:
-            if position >= len(values):
-                values.extend([None] * (position + 1 - len(values)))
+        if inline:
+            found = html.unescape(inline) if "&" in inline else inline
+        elif value:
             attrs = before + after
-            if 't="s"' in attrs and content[:3] == "<v>" and content[-4:] == "</v>":
-                values[position] = shared[int(content[3:-4])]  # the common cases without a call
-            elif 't="inlineStr"' in attrs and content[:7] == "<is><t>" and content[-9:] == "</t></is>" \
-                    and "<" not in content[7:-9]:
-                text = content[7:-9]
-                values[position] = html.unescape(text) if "&" in text else text
-            else:
-                values[position] = _cell_value(attrs, content, book)
+            found = shared[int(value)] if 't="s"' in attrs else _scalar(attrs, value, book)
+        elif content:
+            found = _cell_value(before + after, content, book)
+        else:
+            continue
+        if position >= len(values):
+            values.extend([None] * (position + 1 - len(values)))
+        values[position] = found
     return rows
 
 
@@ -455,22 +457,22 @@ def _row_values(content: str, cell: re.Pattern, columns: dict[str, int], book: _
 
 
 def _cell_value(attrs: str, body: str, book: _Book):
-    if 't="s"' in attrs and body.startswith("<v>") and body.endswith("</v>"):  # the common cases first
-        return book.shared[int(body[3:-4])]
-    if 't="inlineStr"' in attrs and body.startswith("<is><t>") and body.endswith("</t></is>") \
-            and "<" not in body[7:-9]:
-        return _unescape(body[7:-9])
+    """A cell's value from its attributes and body (``<v>…</v>``, ``<is>…</is>``, a formula and its value)."""
     kind = _TYPE.search(attrs)
-    kind = kind[1] if kind else "n"
-    if kind == "inlineStr":
+    if kind and kind[1] == "inlineStr":
         return _unescape("".join(_TEXT.findall(body)))
     found = _VALUE.search(body)
-    if found is None:
-        return None
-    value = found[1]
+    return None if found is None else _scalar(attrs, found[1], book)
+
+
+def _scalar(attrs: str, value: str, book: _Book):
+    """The text of a cell's ``<v>`` as the type its attributes give: a shared string, text, a boolean, a date (a
+    number in a date style) or a number."""
+    kind = _TYPE.search(attrs)
+    kind = kind[1] if kind else "n"
     if kind == "s":
         return book.shared[int(value)]
-    if kind in ("str", "e", "d"):
+    if kind in ("str", "e", "d", "inlineStr"):
         return _unescape(value)
     if kind == "b":
         return value.strip() == "1"

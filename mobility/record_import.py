@@ -239,10 +239,11 @@ def read_table(data: bytes, filename: str, *, lang: str = "en") -> Table:
     # Rows by their place in the sheet (blank ones empty), so that a row's number is first_row + its index.
     first_row = read.header_row + 1
     rows: list[tuple] = []
-    for number, values in read.rows:
-        if number - first_row > len(rows):
-            rows.extend([()] * (number - first_row - len(rows)))
-        rows.append(tuple(values))
+    with files.paused_gc():
+        for number, values in read.rows:
+            if number - first_row > len(rows):
+                rows.extend([()] * (number - first_row - len(rows)))
+            rows.append(tuple(values))
     return Table(read.labels, rows, first_row)
 
 

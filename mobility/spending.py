@@ -20,7 +20,7 @@ from mobility.budget import (
     parse_day,
     sek_text,
 )
-from mobility.files import read_table
+from mobility.files import paused_gc, read_table
 from mobility.i18n import local_today, t
 from mobility.models import Activity, Spend
 from mobility.service import (
@@ -203,7 +203,8 @@ def import_spend(*, engine: Engine, actor: Actor, data: bytes, filename: str, la
     """
     with Session(engine) as session:
         codes = activity_ids(session)
-    checked, problems = _check_file(data, filename, codes=codes, lang=lang, today=today)
+    with paused_gc():  # 50 000 rows make many objects and no cycles: the collector would walk them again and again
+        checked, problems = _check_file(data, filename, codes=codes, lang=lang, today=today)
     if problems:
         raise ValidationError(problems)
     try:

@@ -530,3 +530,46 @@ def test_a_workbook_with_more_cells_than_the_limit_is_refused_before_its_rows_ar
     book.save(buffer)
     assert "The file holds more than 1,000 cells (the upload limit)." in refused(engine, buffer.getvalue(),
                                                                                  filename="export.xlsx")
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("references", [True, False])  # every cell placed by its reference, or some by position
+def test_a_workbook_as_excel_writes_it_reads_the_same(prefix, references):
+    """Shared strings (with a phonetic reading aid that is not part of the value), a date style, a boolean, a
+    number, a formula's value, tags with a namespace prefix, a row Excel leaves out."""
+    ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if prefix else \
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    x = prefix
+
+    def cell(ref, body, attrs=""):
+        reference = f' r="{ref}"' if ref else ""
+        return f"<{x}c{reference}{attrs}>{body}</{x}c>"
+
+    def v(text):
+        return f"<{x}v>{text}</{x}v>"
+
+    header = "".join(cell(f"{c}1", v(i), ' t="s"') for i, c in enumerate("ABCDE"))
+    second = (cell("A2", v(5), ' t="s"') + cell("B2", v(43205), ' s="1"') + cell("C2", v(1), ' t="b"')
+              + cell("D2", v("12.5")) + cell("E2", f"<{x}f>1+1</{x}f>" + v("2"), ' t="str"'))
+    fourth = cell("A4" if references else "", v(6), ' t="s"') + cell("B4" if references else "", v(7))
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><{x}worksheet {ns}><{x}sheetData>'
+             f'<{x}row r="1">{header}</{x}row><{x}row r="2">{second}</{x}row><{x}row r="4">{fourth}</{x}row>'
+             f"</{x}sheetData></{x}worksheet>")
+    strings = ["Name", "Start", "Ok", "Amount", "Sum", "Åsa &amp; Bo", "Tanaka"]
+    items = "".join(f"<si><t>{s}</t></si>" for s in strings[:-1])
+    items += "<si><r><t>Tana</t></r><r><t>ka</t></r><rPh sb=\"0\" eb=\"1\"><t>タナカ</t></rPh></si>"
+    shared = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>'
+    styles = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2">'
+              '<xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>')
+    book = Workbook()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            body = {"xl/worksheets/sheet1.xml": sheet, "xl/styles.xml": styles}.get(item.filename)
+            target.writestr(item, source.read(item.filename) if body is None else body.encode())
+        target.writestr("xl/sharedStrings.xml", shared.encode())
+    table = files.read_table(patched.getvalue(), limits=files.RECORD_LIMITS)
+    assert table.labels == ["Name", "Start", "Ok", "Amount", "Sum"]
+    assert table.rows == [(2, ["Åsa & Bo", datetime(2018, 4, 15), True, 12.5, "2"]), (4, ["Tanaka", 7])]
