@@ -183,12 +183,13 @@ def record_import(databases: Databases, export: bytes, kind: str) -> None:
 
 
 def counts_and_ledger(databases: Databases, rows: int) -> None:
+    from sqlalchemy import select
     from sqlmodel import Session
 
     from mobility.counts import KEY_COLUMNS, import_counts, read_counts_file
-    from mobility.models import MobilityCount, Spend
+    from mobility.models import Activity, MobilityCount, Spend
     from mobility.service import Actor, now
-    from mobility.spending import activity_ids, import_spend
+    from mobility.spending import import_spend
 
     engine = databases.fresh()
     editor, stamp = Actor("bench.editor", "editor"), now()
@@ -204,7 +205,7 @@ def counts_and_ledger(databases: Databases, rows: int) -> None:
 
     ledger = ledger_file(rows)
     with Session(engine) as session:
-        codes = activity_ids(session)
+        codes = dict(session.execute(select(Activity.code, Activity.id)).all())
     entries = [{"activity_id": codes[r["activity"]], "spent_on": date.fromisoformat(r["date"]), "amount_ore": 100,
                 "description": r["description"], "reference": r["reference"], "source": "import",
                 "entered_by": "bench", "entered_at": stamp}
