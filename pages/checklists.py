@@ -8,6 +8,7 @@ from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
+from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
 ctx = shell.page("checklists")
@@ -82,15 +83,20 @@ else:
             t("checklists.col.audience"): shown["audience"].map(lambda a: t(f"checklists.audience.{a}")),
             t("checklists.col.version"): [version_word(s, n) for s, n in zip(shown["status"], shown["version"],
                                                                               strict=True)],
-            t("checklists.col.published"): shown["published"].map(lambda v: "–" if pd.isna(v) else f"v{v}"),
-            t("checklists.col.items"): shown["items"],
-            **({t("checklists.col.hits"): shown["hits"]} if text or phases else {}),
+            t("checklists.col.published"): shown["published"].astype("Int64"),
+            t("checklists.col.items"): shown["items"].astype("Int64"),
+            **({t("checklists.col.hits"): shown["hits"].astype("Int64")} if text or phases else {}),
         },
         stem="checklistor" if lang == "sv" else "checklists", sheet="checklists", lang=lang,
         hide_index=True, width="stretch", alt=t("checklists.library"),
         # a narrower title column keeps "last published" and the item count on screen on a laptop
         column_config={t("checklists.col.title"): st.column_config.TextColumn(width=360),
-                       t("checklists.col.audience"): st.column_config.TextColumn(width=200)},
+                       t("checklists.col.audience"): st.column_config.TextColumn(width=200),
+                       # numbers, so they sort as numbers: "v3" is only how the version is written
+                       t("checklists.col.published"): st.column_config.NumberColumn(format="v%d"),
+                       t("checklists.col.items"): count_column(t("checklists.col.items"), lang),
+                       t("checklists.col.hits"): count_column(t("checklists.col.hits"), lang)},
+        placeholder="–",
     )
 
 # One template ------------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 
 from mobility import checklists
@@ -7,6 +8,7 @@ from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
+from mobility.ui.numbers import count_column, date_column
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("runs")
@@ -57,18 +59,22 @@ table_with_downloads(
     {
         t("runs.col.label"): runs["label"],
         t("runs.col.checklist"): runs["key"].map(titles),
-        t("runs.col.reference"): runs["reference_date"].map(lambda d: fmt_date(d, lang)),
+        t("runs.col.reference"): pd.to_datetime(runs["reference_date"]),
         t("runs.col.status"): runs["status"].map(lambda s: t(f"runs.status.{s}")),
         t("runs.col.progress"): runs["progress"],
-        t("runs.col.done"): [f"{d}/{n}" for d, n in zip(runs["done"], runs["items"], strict=True)],
-        t("runs.col.overdue"): runs["overdue"],
-        t("runs.col.next_due"): runs["next_due"].map(lambda d: fmt_date(d, lang) if d == d and d else "–"),
+        t("runs.col.done"): runs["done"].astype("Int64"),
+        t("runs.col.items"): runs["items"].astype("Int64"),
+        t("runs.col.overdue"): runs["overdue"].astype("Int64"),
+        t("runs.col.next_due"): pd.to_datetime(runs["next_due"]),
     },
     stem="checklistor-arenden" if lang == "sv" else "checklist-runs", sheet="runs", lang=lang,
-    hide_index=True, width="stretch", alt=t("runs.list"),
+    hide_index=True, width="stretch", alt=t("runs.list"), placeholder="–",
     column_config={
-        t("runs.col.label"): st.column_config.TextColumn(width="medium"),
-        t("runs.col.checklist"): st.column_config.TextColumn(width="medium"),
+        t("runs.col.reference"): date_column(t("runs.col.reference"), lang),
+        t("runs.col.next_due"): date_column(t("runs.col.next_due"), lang),
+        **{t(f"runs.col.{c}"): count_column(t(f"runs.col.{c}"), lang) for c in ("done", "items", "overdue")},
+        t("runs.col.label"): st.column_config.TextColumn(width=190),  # room for the counts on a laptop
+        t("runs.col.checklist"): st.column_config.TextColumn(width=170),
         t("runs.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
                                                                 width="small"),
     },

@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 
 from mobility import indicators, targets
@@ -15,6 +16,7 @@ from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
 from mobility.ui import shell
 from mobility.ui.data import cached_query
 from mobility.ui.exports import chart_downloads
+from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_segmented, url_selectbox
 
 ctx = shell.page("targets")
@@ -124,9 +126,12 @@ st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basi
 st.header(t("indicators.title"), divider="gray")
 years, rows = indicators.table(cached_query(indicators.yearly)(ctx.as_of))
 if years:
-    st.table({t("indicators.col.indicator"): [t(f"indicators.{key}") for key in rows],
-              **{str(y): [fmt_int(values[n], lang) if values[n] is not None else "–" for values in rows.values()]
-                 for n, y in enumerate(years)}}, hide_index=True)
+    # Counts stay numbers (they sort as numbers); the browser writes them in the page's language
+    st.dataframe({t("indicators.col.indicator"): [t(f"indicators.{key}") for key in rows],
+                  **{str(y): pd.array([values[n] for values in rows.values()], dtype="Int64")
+                     for n, y in enumerate(years)}},
+                 hide_index=True, width="stretch", placeholder="–", alt=t("indicators.title"),
+                 column_config={str(y): count_column(str(y), lang) for y in years})
 else:
     st.caption(t("indicators.none"))
 st.caption(t("indicators.lead"))

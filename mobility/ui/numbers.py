@@ -8,6 +8,7 @@ browser says, and sorting stays numeric.
 import streamlit as st
 
 PCT_FORMAT = {"sv": "%.0f %%", "en": "%.0f%%"}  # 76 % / 76%, as fmt_pct writes them
+DATE_FORMAT = {"sv": "YYYY-MM-DD", "en": "D MMM YYYY"}  # 2018-12-31 / 31 Dec 2018, as fmt_date writes them
 
 
 def kr_column(label: str, lang: str, *, ore: bool = False, **kwargs):
@@ -21,3 +22,8 @@ def count_column(label: str, lang: str, **kwargs):
 
 def pct_column(label: str, lang: str, **kwargs):
     return st.column_config.NumberColumn(label, format=PCT_FORMAT[lang], **kwargs)
+
+
+def date_column(label: str, lang: str, **kwargs):
+    """Dates as dates (they sort by time, not as text), written the way fmt_date writes them."""
+    return st.column_config.DateColumn(label, format=DATE_FORMAT[lang], **kwargs)
