@@ -156,8 +156,10 @@ with import_tab:
                              width="stretch")
                 if st.button(t("counts.import.button"), type="primary", key="import"):
                     try:
+                        # The values the preview showed: a cell saved by someone else since is a conflict, not
+                        # silently overwritten.
                         summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import",
-                                                     lang=lang)
+                                                     expected=counts.shown_values(cells, changes), lang=lang)
                     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                         shell.show_write_error(exc, lang)
                     else:
