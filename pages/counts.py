@@ -142,6 +142,11 @@ with import_tab:
             st.error(t("counts.import.rejected") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
         else:
             changes, summary = counts.preview(engine(), cells)
+            # The click that imports reruns this page, and so the preview: save against what the editor saw in the
+            # run before, so a cell someone else saved in between is a conflict, not silently overwritten.
+            file_id = (upload.file_id, upload.name)
+            seen = st.session_state.get("_counts_preview", {}).get(file_id, counts.shown_values(cells, changes))
+            st.session_state["_counts_preview"] = {file_id: counts.shown_values(cells, changes)}
             st.markdown(t("counts.import.summary", file=plain(upload.name), rows=fmt_int(len(cells), lang),
                           added=fmt_int(summary.added, lang), changed=fmt_int(summary.changed, lang),
                           unchanged=fmt_int(summary.unchanged, lang)))
@@ -156,10 +161,10 @@ with import_tab:
                              width="stretch")
                 if st.button(t("counts.import.button"), type="primary", key="import"):
                     try:
-                        # The values the preview showed: a cell saved by someone else since is a conflict, not
-                        # silently overwritten.
                         summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import",
-                                                     expected=counts.shown_values(cells, changes), lang=lang)
+                                                     expected=seen, lang=lang)
+                    except counts.CountConflict as exc:
+                        show_conflict(exc)  # each cell with the value the preview showed and the value now
                     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                         shell.show_write_error(exc, lang)
                     else:

@@ -377,7 +377,8 @@ def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_import(app, en
     assert not at.exception
     assert period_counts(engine, year=2030, term="VT", group="staff") == {}  # nothing of the file was saved
     assert period_counts(engine, year=2030, term="HT", group="staff") == {("in", "nordplus"): (7, "form")}
-    assert any("7" in e.value for e in at.error), [e.value for e in at.error]
+    conflict = at.dataframe[-1].value  # the cell, the value the preview showed (–) and the value now (7)
+    assert list(conflict.iloc[0])[1:] == ["–", "7"] and "Inget sparades" in at.error[0].value
 
 
 def test_a_good_file_on_the_page_is_previewed_then_imported(app, engine):
