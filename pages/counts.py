@@ -1,7 +1,6 @@
-import pandas as pd
 import streamlit as st
 
-from mobility import counts, files
+from mobility import counts, counts_grid, files
 from mobility.examples import remove_example_data
 from mobility.i18n import fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
@@ -40,26 +39,21 @@ st.caption(t("counts.lead"))
 grid_tab, import_tab, records_tab, example_tab = st.tabs(
     [t("counts.tab.grid"), t("counts.tab.import"), t("recimport.tab"), t("counts.tab.example")])
 
-# Entry grid: programmes × direction for one period, group and breakdown ---------------------------------------
+# Entry grid: one term's counts, a row per breakdown (level × faculty) and direction, a column per programme -----
 with grid_tab:
     years = list(range(ctx.today.year + 1, counts.MIN_YEAR + 9, -1))
-    c1, c2, c3, c4, c5 = st.columns(5)
+    c1, c2, c3 = st.columns(3)
     year = url_selectbox(t("counts.year"), years, key="c_year", lang=lang, container=c1,
                          default=cached_query(counts.latest_year)() or ctx.today.year - 1)
     term = url_selectbox(t("counts.term"), counts.TERMS, key="c_term", lang=lang, default="VT", container=c2,
                          format_func=lambda v: t(f"counts.term.{v}"))
     group = url_selectbox(t("counts.group"), counts.GROUPS, key="c_group", lang=lang, default="student", container=c3,
                           format_func=lambda v: t(f"counts.group.{v}"))
-    # Open on the breakdown that holds this term's counts, not on an empty one
-    held = cached_query(counts.period_breakdowns)(year=year, term=term, group=group)
-    fullest = max(held, key=held.get) if held else ("", "")
-    level = url_selectbox(t("counts.level"), counts.LEVELS, key="c_level", lang=lang, default=fullest[0],
-                          container=c4, format_func=lambda v: t(f"counts.level.{v}"))
-    faculty = url_selectbox(t("counts.faculty"), counts.FACULTIES, key="c_faculty", lang=lang, default=fullest[1],
-                            container=c5, format_func=lambda v: t(f"counts.faculty.{v}"))
-    period = (year, term, group, level, faculty)
-    stored = cached_query(counts.period_counts)(year=year, term=term, group=group, level=level, faculty=faculty)
-    editor_key = "grid-" + "-".join(map(str, period))
+    stored = cached_query(counts_grid.term_counts)(year=year, term=term, group=group)
+    every = st.toggle(t("counts.grid.every_breakdown"), key=f"every-{year}-{term}-{group}",
+                      help=t("counts.grid.every_breakdown_help"))
+    rows = counts_grid.grid_rows(stored, every_breakdown=every)
+    editor_key = f"grid-{year}-{term}-{group}" + ("-all" if every else "")
     drawn_key = f"_drawn_{editor_key}"
     # The values this editing began from: a save is refused if someone else changed them in between.
     if not st.session_state.get(editor_key, {}).get("edited_rows") or drawn_key not in st.session_state:
@@ -67,42 +61,26 @@ with grid_tab:
     drawn = st.session_state[drawn_key]
     if any(source == "example" for _, source in stored.values()):
         st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('counts.grid.example_cells')}")
-    grid = pd.DataFrame(
-        {"programme": [t(f"counts.programme.{p}") for p in counts.PROGRAMMES]}
-        | {d: pd.array([stored[(d, p)][0] if (d, p) in stored else None for p in counts.PROGRAMMES], dtype="Int64")
-           for d in counts.DIRECTIONS},
-        index=list(counts.PROGRAMMES),
-    )
+    grid = counts_grid.grid_frame(rows, stored, label=lambda column, code: t(f"counts.{column}.{code}"))
     number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d"}
     edited = st.data_editor(
         grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed", placeholder="–",
+        height=min(len(grid), 16) * 35 + 38,  # the whole term at a glance, scrolling only past 8 breakdowns
         column_config={
-            "programme": st.column_config.TextColumn(t("counts.col.programme"), disabled=True),
-            **{d: st.column_config.NumberColumn(t(f"counts.direction.{d}"), **number_column)
-               for d in counts.DIRECTIONS},
+            **{c: st.column_config.TextColumn(t(f"counts.{c}"), disabled=True, pinned=True)
+               for c in counts_grid.ROW_COLUMNS},
+            **{p: st.column_config.NumberColumn(t(f"counts.programme.{p}"), **number_column)
+               for p in counts.PROGRAMMES},
         },
     )
     st.caption(t("counts.grid.help"))
-    others = {b: n for b, n in cached_query(counts.period_breakdowns)(year=year, term=term, group=group).items()
-              if b != (level, faculty)}
-    if others:
-        where = [f"{t(f'counts.level.{lvl}')} · {t(f'counts.faculty.{fac}')} ({n})"
-                 for (lvl, fac), n in sorted(others.items())]
-        st.caption(t("counts.grid.other_breakdowns", list=", ".join(where)))
-    cells, expected, rows = [], {}, []
-    for direction in counts.DIRECTIONS:
-        for programme, new in zip(counts.PROGRAMMES, edited[direction].tolist(), strict=True):
-            new = None if new is None or pd.isna(new) else int(new) if float(new).is_integer() else float(new)
-            cell = counts.Cell(year, term, group, direction, programme, level, faculty, count=new)
-            before = drawn.get((direction, programme))
-            if new != before:
-                cells.append(cell)
-                expected[cell.key] = before
-                rows.append((cell_text(cell.key), number(before), "–" if new is None else str(new)))
+    cells, expected = counts_grid.edited_cells(edited, drawn, year=year, term=term, group=group)
     if cells:
         st.markdown(f"**{t('counts.grid.changes', n=len(cells))}**")
-        st.dataframe({t("counts.col.cell"): [r[0] for r in rows], t("counts.col.before"): [r[1] for r in rows],
-                      t("counts.col.after"): [r[2] for r in rows]}, hide_index=True, width="stretch")
+        st.dataframe({t("counts.col.cell"): [cell_text(c.key) for c in cells],
+                      t("counts.col.before"): [number(expected[c.key]) for c in cells],
+                      t("counts.col.after"): ["–" if c.count is None else str(c.count) for c in cells]},
+                     hide_index=True, width="stretch")
     else:
         st.caption(t("counts.grid.no_changes"))
     if st.button(t("counts.grid.save"), type="primary", disabled=not cells, key="save-grid"):

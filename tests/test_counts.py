@@ -22,6 +22,7 @@ from mobility.counts import (
     save_counts,
     template_csv,
 )
+from mobility.counts_grid import grid_rows, row_id, term_counts
 from mobility.examples import example_counts, remove_example_data
 from mobility.service import VIEWER, NotAllowed, ValidationError, data_version
 from tests.conftest import EDITOR, texts
@@ -263,6 +264,11 @@ def test_the_cli_imports_or_explains_and_changes_nothing(clean, tmp_path, capsys
     assert cli.main(["import-counts", str(tmp_path / "missing.csv")]) == 2
 
 
+def grid_row(engine, year, term, group, row) -> int:
+    """Where a (level, faculty, direction) row sits in the page's grid (edited_rows are positional)."""
+    return grid_rows(term_counts(engine, year=year, term=term, group=group)).index(row)
+
+
 # The editor page ---------------------------------------------------------------------------------------------
 
 
@@ -279,8 +285,8 @@ def test_an_editor_enters_a_count_sees_before_and_after_and_saves(app, engine):
     shown = texts(at)
     assert "Exempeldata" in shown
     before = period_counts(engine, year=2016, term="HT", group="teacher", faculty="NMT")[("out", "erasmus")][0]
-    at.session_state["grid-2016-HT-teacher--NMT"] = {
-        "edited_rows": {0: {"out": before + 5}},
+    at.session_state["grid-2016-HT-teacher"] = {
+        "edited_rows": {grid_row(engine, 2016, "HT", "teacher", ("", "NMT", "out")): {"erasmus": before + 5}},
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -300,8 +306,8 @@ def test_the_page_refuses_a_save_over_someone_elses_and_shows_both(app, engine):
     at = app("counts", actor=EDITOR, c_year="2016", c_term="HT", c_group="teacher", c_faculty="NMT")
     key = (2016, "HT", "teacher", "out", "erasmus", "", "NMT")
     drawn = period_counts(engine, year=2016, term="HT", group="teacher", faculty="NMT")[("out", "erasmus")][0]
-    at.session_state["grid-2016-HT-teacher--NMT"] = {
-        "edited_rows": {0: {"out": 40}},
+    at.session_state["grid-2016-HT-teacher"] = {
+        "edited_rows": {grid_row(engine, 2016, "HT", "teacher", ("", "NMT", "out")): {"erasmus": 40}},
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -334,13 +340,16 @@ def test_the_pages_open_for_an_editor_in_both_languages(app, page, lang):
     assert at.title and ("Exempeldata" if lang == "sv" else "Example data") in texts(at)
 
 
-def test_the_entry_form_opens_on_the_latest_year_and_points_to_other_breakdowns(app):
-    """With example data for 2014–2018 the grid opens on 2018 and says where that period's counts are."""
+def test_the_entry_grid_opens_on_the_latest_year_with_every_breakdown_of_the_term(app, engine):
+    """With example data for 2014–2018 the grid opens on 2018 and holds all of the term's counts in one grid."""
     at = app("counts", actor=EDITOR)
     assert next(s for s in at.selectbox if s.label == "År").value == 2018
-    opened = (next(s for s in at.selectbox if s.label == "Nivå").value, next(s for s in at.selectbox
-              if s.label == "Fakultet").value)
-    assert opened != ("", "") and "Grundnivå · HUV (" in texts(at)  # opens on one, points to the others
+    stored = term_counts(engine, year=2018, term="VT", group="student")
+    grid = at.data_editor[0].value
+    assert len({(lvl, fac) for lvl, fac, _, _ in stored}) > 1, "the example term is broken down more than one way"
+    shown = {(lvl, fac, d, p): int(grid.loc[row_id(lvl, fac, d), p]) for lvl, fac, d, p in stored}
+    assert shown == {k: c for k, (c, _) in stored.items()}
+    assert {"Grundnivå", "Avancerad nivå"} <= set(grid["level"]) and "Utresande" in set(grid["direction"])
 
 
 def test_emptying_a_cell_removes_it_and_logs_the_old_value(clean):
