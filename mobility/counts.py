@@ -324,6 +324,11 @@ def _diff(cells: list[Cell], existing: dict[Key, Stored]) -> tuple[list[Change],
     return changes, SaveSummary(added, changed, removed, unchanged)
 
 
+def shown_values(cells: list[Cell], changes: list[Change]) -> dict[Key, int | None]:
+    """What a preview told the editor each cell of a file holds now: ``expected`` for the save that follows it."""
+    return {**{c.key: c.count for c in cells}, **{c.key: c.before for c in changes}}
+
+
 # Writing ---------------------------------------------------------------------------------------------------------
 
 def save_counts(

@@ -120,6 +120,11 @@ with import_tab:
             st.error(t("counts.import.rejected") + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
         else:
             changes, summary = counts.preview(engine(), cells)
+            # The click that imports reruns this page, and so the preview: save against what the editor saw in the
+            # run before, so a cell someone else saved in between is a conflict, not silently overwritten.
+            file_id = (upload.file_id, upload.name)
+            seen = st.session_state.get("_counts_preview", {}).get(file_id, counts.shown_values(cells, changes))
+            st.session_state["_counts_preview"] = {file_id: counts.shown_values(cells, changes)}
             st.markdown(t("counts.import.summary", file=plain(upload.name), rows=fmt_int(len(cells), lang),
                           added=fmt_int(summary.added, lang), changed=fmt_int(summary.changed, lang),
                           unchanged=fmt_int(summary.unchanged, lang)))
@@ -135,7 +140,9 @@ with import_tab:
                 if st.button(t("counts.import.button"), type="primary", key="import"):
                     try:
                         summary = counts.save_counts(engine=engine(), actor=ctx.actor, cells=cells, source="import",
-                                                     lang=lang)
+                                                     expected=seen, lang=lang)
+                    except counts.CountConflict as exc:
+                        show_conflict(exc)  # each cell with the value the preview showed and the value now
                     except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                         shell.show_write_error(exc, lang)
                     else:

@@ -4,13 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from mobility import activities, communications, deliverables, indicators, overview
-from mobility.charts import plotly_config, timeline
+from mobility.charts import plotly_config
 from mobility.exports import CHARTS
 from mobility.i18n import fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_pct, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
@@ -121,9 +121,10 @@ with st.container(key="area-status"):
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
 short_titles = {c: overview.short_title(c, texts, lang) for c in table["code"]}
-figure = timeline(table, lang=lang, today=as_of, area_names=area_names, short_titles=short_titles)
+schedule = cached_build(CHARTS["timeline"].make)(lang, as_of)  # the export's chart: built once per data version
+figure = schedule.figure
 st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
-                alt=t("chart.timeline.title"))
+                alt=schedule.alt)
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
 chart_downloads("timeline", figure, lang=lang, as_of=as_of, examples=False, all_charts=True)
 
@@ -193,8 +194,9 @@ table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if 
 # One activity: its status and the form first, then what the plan says -----------------------------------------
 st.header(t("overview.detail"), divider="gray", anchor="activity")
 codes = list(table["code"])
+picks = {c: f"{c} – {title[:90]}" for c, title in zip(codes, table[f"title_{lang}"], strict=True)}  # not a filter each
 code = url_selectbox(t("overview.detail.pick"), codes, key="activity", lang=lang, default=codes[0],
-                     format_func=lambda c: f"{c} – {table.loc[table['code'] == c, f'title_{lang}'].iloc[0][:90]}")
+                     format_func=picks.__getitem__)
 detail = cached_query(activities.activity_detail)(code, as_of)
 none = f"*{t('overview.detail.none')}*"
 st.subheader(f"{code} · {t('status.' + detail['status'])}")

@@ -373,6 +373,23 @@ def test_a_bad_file_on_the_page_lists_its_errors_and_saves_nothing(app, engine):
     assert "Importera" not in [b.label for b in at.button] and data_version(engine) == before
 
 
+def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_import(app, engine):
+    """The import saves what its preview showed, or nothing: a cell changed in between is listed as a conflict."""
+    at = app("counts", actor=EDITOR)
+    body = (HEADER + "2030,VT,staff,in,nordplus,,,2,\n2030,HT,staff,in,nordplus,,,3,\n").encode()
+    at.file_uploader[0].upload("counts.csv", body, "text/csv")
+    at.run()
+    assert "2 nya" in texts(at)
+    save_counts(engine=engine, actor=EDITOR, cells=[Cell(2030, "HT", "staff", "in", "nordplus", count=7)],
+                source="form")  # another editor, between the preview and the click
+    next(b for b in at.button if b.label == "Importera").click().run()
+    assert not at.exception
+    assert period_counts(engine, year=2030, term="VT", group="staff") == {}  # nothing of the file was saved
+    assert period_counts(engine, year=2030, term="HT", group="staff") == {("in", "nordplus"): (7, "form")}
+    conflict = at.dataframe[-1].value  # the cell, the value the preview showed (–) and the value now (7)
+    assert list(conflict.iloc[0])[1:] == ["–", "7"] and "Inget sparades" in at.error[0].value
+
+
 def test_a_good_file_on_the_page_is_previewed_then_imported(app, engine):
     """The preview shows before → after; the import button saves it; a second look shows nothing left to do."""
     at = app("counts", actor=EDITOR)

@@ -37,8 +37,12 @@ def _cached(name: str, url: str, version: int, args: tuple, kwargs: tuple):
     return _QUERIES[name](engine(), *args, **dict(kwargs))
 
 
-def cached_query(fn: Callable) -> Callable:
-    """Wrap ``fn(engine, *args)`` so its result is cached until the next write (in any process)."""
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _shared(name: str, url: str, version: int, args: tuple, kwargs: tuple):
+    return _QUERIES[name](engine(), *args, **dict(kwargs))
+
+
+def _keyed_on_version(fn: Callable, store: Callable) -> Callable:
     name = f"{fn.__module__}.{fn.__qualname__}"
     _QUERIES[name] = fn
 
@@ -47,9 +51,20 @@ def cached_query(fn: Callable) -> Callable:
         version = st.session_state.get("_data_version")
         if version is None:
             version = current_version()
-        return _cached(name, database_url(), version, args, tuple(sorted(kwargs.items())))
+        return store(name, database_url(), version, args, tuple(sorted(kwargs.items())))
 
     return call
+
+
+def cached_query(fn: Callable) -> Callable:
+    """Wrap ``fn(engine, *args)`` so its result is cached until the next write (in any process)."""
+    return _keyed_on_version(fn, _cached)
+
+
+def cached_build(fn: Callable) -> Callable:
+    """As ``cached_query``, for built objects that cost more to copy than to share (plotly figures): every session
+    gets the same object, so callers draw it and never change it."""
+    return _keyed_on_version(fn, _shared)
 
 
 def after_write() -> None:
