@@ -60,7 +60,8 @@ if missed:
     st.warning(f"**{meetings.missed_month_text(missed[-1], lang)}** {earlier}", icon=":material/event_busy:")
 
 downloads = st.container(horizontal=True)
-for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"), ("md", ":material/notes:")):
+for fmt, icon in (("docx", ":material/description:"), ("pdf", ":material/picture_as_pdf:"),
+                  ("md", ":material/markdown:")):
     downloads.download_button(
         t(f"followup.download_{fmt}"), data=lambda fmt=fmt: report.render(data, fmt, lang),
         file_name=report.file_name(data, fmt, lang), mime=report.MIME[fmt], on_click="ignore", icon=icon,

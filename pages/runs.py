@@ -121,7 +121,7 @@ for phase, items in checklists.grouped_items(run["items"]):
 
 st.download_button(t("runs.download"), data=checklists.run_markdown(run, titles[run["key"]], lang),
                    file_name=f"checklista-{run['id']}-{lang}.md", mime="text/markdown", on_click="ignore",
-                   icon=":material/download:")
+                   icon=":material/markdown:")
 
 # Close, archive or delete ------------------------------------------------------------------------------------------
 st.subheader(t("runs.manage"))
