@@ -159,10 +159,11 @@ stem = f"budget-mobilitetsplan-{as_of.isoformat()}{'-' + area if area else ''}"
 # The house order and wording of table downloads (as table_downloads): CSV, then Excel
 downloads = st.container(horizontal=True)
 downloads.download_button(t("common.download_csv"), data=lambda: exports.to_csv(activity_rows),
-                          file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:")
+                          file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
+                          key="csv-budget-activities")
 downloads.download_button(
     t("export.download_xlsx"), data=lambda: budget.budget_xlsx(shown, lang=lang), file_name=f"{stem}.xlsx",
-    mime=exports.XLSX_MIME, on_click="ignore", icon=":material/table_view:",
+    mime=exports.XLSX_MIME, on_click="ignore", icon=":material/table_view:", key="xlsx-budget-activities",
 )
 
 # Spending over time --------------------------------------------------------------------------------------------

@@ -40,8 +40,8 @@ def test_the_table_downloads_as_xlsx_with_the_pages_figures(server, page):
     """The workbook holds one row per activity and the same spent total as the page."""
     open_page(page, f"{server}/budget?area=A")
     with page.expect_download() as download:
-        # every table's downloads read the same (house style): the second table on the page is the one per activity
-        page.get_by_role("button", name="Ladda ner Excel (XLSX)").nth(1).click()
+        # every table's downloads read the same (house style): the per-activity table's button is found by its key
+        page.locator(".st-key-xlsx-budget-activities").get_by_role("button", name="Ladda ner Excel (XLSX)").click()
     assert download.value.suggested_filename.endswith("-A.xlsx")
     sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
     codes = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and r[0].startswith("A")]
