@@ -13,6 +13,11 @@ STATUS_COLOURS = {"achieved": "#3c8d40", "on_track": "#00487a", "behind": "#e07b
 STATUS_ICONS = {"achieved": "✔", "on_track": "➜", "behind": "▲", "at_risk": "✖", "no_data": "–"}
 MIUN, NATIONAL, OUT, IN = "#00487a", "#8a96a3", "#00487a", "#e07b00"
 MIX_COLOURS = {"exchange": "#00487a", "fee_paying": "#e07b00", "no_fee": "#5a9a3c"}
+# Series told apart without colour too (a greyscale print, colour blindness): a fill pattern per bar series,
+# a marker shape per line. Solid, hatched and dotted bars; circles for Miun, squares for Sweden.
+MIX_PATTERNS = {"exchange": "", "fee_paying": "/", "no_fee": "."}
+BALANCE_PATTERNS = {"incoming": "", "outgoing": "/"}
+WHO_SYMBOLS = {"university": "circle", "national": "square"}
 # Below the x-axis title, so the two never overlap.
 LEGEND = {"legend": {"y": -0.2, "yanchor": "top"}, "margin": {"b": 100}}
 
@@ -29,6 +34,12 @@ def _x_axis(years, academic: bool, lang: str) -> dict:
     return {"title": t("targets.axis.academic" if academic else "targets.axis.calendar", lang), "tickmode": "array",
             "tickvals": years, "ticktext": [year_label(y, academic) for y in years],
             "range": [years[0] - 0.6, years[-1] + 0.6] if years else None}
+
+
+def _pattern(shape: str, colour: str) -> dict:
+    """A faint white pattern over the bar's colour (an empty shape: a solid bar), faint so the numbers in the bars
+    stay readable."""
+    return {"shape": shape, "bgcolor": colour, "fgcolor": "white", "fgopacity": 0.4, "solidity": 0.2, "size": 10}
 
 
 def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, academic: bool = False,
@@ -51,7 +62,8 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
         )
     fig.add_scatter(
         x=series["year"], y=series["value"], mode="lines+markers+text", name=t("targets.chart.actual", lang),
-        line={"color": MIUN, "width": 3}, marker={"size": 9}, text=[fmt_int(v, lang) for v in series["value"]],
+        line={"color": MIUN, "width": 3}, marker={"size": 9, "symbol": "circle"},
+        text=[fmt_int(v, lang) for v in series["value"]],
         # beside, not under, the target year's point: under it the label sits on the target star
         textposition=["middle right" if y == report["target_year"] else "bottom center" for y in series["year"]],
         hovertemplate="%{y}<extra></extra>",
@@ -75,12 +87,13 @@ def target_chart(series: pd.DataFrame, report: dict, *, name: str, lang: str, ac
 def balance_chart(balance: pd.DataFrame, *, lang: str, academic: bool = False, goal_ratio: float = 1.0) -> go.Figure:
     """Incoming and outgoing exchange students as bars, their ratio as a line against the goal 1.0."""
     fig = go.Figure()
-    fig.add_bar(x=balance["year"], y=balance["incoming"], name=t("targets.balance.incoming", lang), marker_color=IN,
-                hovertemplate="%{y}<extra></extra>")
-    fig.add_bar(x=balance["year"], y=balance["outgoing"], name=t("targets.balance.outgoing", lang), marker_color=OUT,
-                hovertemplate="%{y}<extra></extra>")
+    for side, colour in (("incoming", IN), ("outgoing", OUT)):
+        fig.add_bar(x=balance["year"], y=balance[side], name=t(f"targets.balance.{side}", lang),
+                    marker={"color": colour, "pattern": _pattern(BALANCE_PATTERNS[side], colour)},
+                    hovertemplate="%{y}<extra></extra>")
     fig.add_scatter(x=balance["year"], y=balance["ratio"], yaxis="y2", mode="lines+markers+text",
                     name=t("targets.balance.ratio", lang), line={"color": INK, "width": 3},
+                    marker={"symbol": "diamond", "size": 9},
                     text=[fmt_number(r, lang, 2) if r == r and r is not None else "" for r in balance["ratio"]],
                     textposition="top center", hovertemplate="%{y:.2f}<extra></extra>")
     fig.add_scatter(x=list(balance["year"]), y=[goal_ratio] * len(balance), yaxis="y2", mode="lines",
@@ -106,7 +119,8 @@ def mix_chart(mix: pd.DataFrame, *, lang: str, academic: bool = False) -> go.Fig
     for part in parts:
         shares = 100 * mix[part] / totals
         fig.add_bar(
-            x=mix["year"], y=mix[part], name=t(f"targets.mix.{part}", lang), marker_color=MIX_COLOURS[part],
+            x=mix["year"], y=mix[part], name=t(f"targets.mix.{part}", lang),
+            marker={"color": MIX_COLOURS[part], "pattern": _pattern(MIX_PATTERNS[part], MIX_COLOURS[part])},
             text=[f"{fmt_int(v, lang)} ({fmt_pct(s, lang, 0)})" if s == s else "" for v, s in zip(mix[part], shares,
                                                                                                       strict=True)],
             textposition="inside", hovertemplate="%{y}<extra></extra>",
@@ -127,6 +141,7 @@ def national_comparison_chart(comparison: pd.DataFrame, *, lang: str) -> go.Figu
                 continue
             fig.add_scatter(
                 x=rows["year"], y=rows["index"], mode="lines+markers", line={"color": colour, "dash": dash, "width": 3},
+                marker={"symbol": WHO_SYMBOLS[who], "size": 9},
                 name=t(f"targets.national.{who}_{direction}", lang), customdata=rows["value"],
                 hovertemplate="%{y:.1f} (%{customdata:,.0f})<extra></extra>",
             )
