@@ -3,11 +3,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from mobility.audit import audit_choices, audit_entries
+from mobility.audit import audit_choices, audit_count, audit_entries
 from mobility.i18n import fmt_date, fmt_datetime, strings
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query
+from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_downloads
 from mobility.ui.widgets import url_selectbox
 
@@ -29,9 +29,15 @@ action = url_selectbox(t("history.action"), choices["action"], key="h_action", l
 since = c4.date_input(t("history.since"), value=None, key="h_since", bind="query-params", format="YYYY-MM-DD",
                       min_value=ctx.period.first, max_value=ctx.today)
 
-SHOWN = 200
-entries = cached_query(audit_entries)(actor=actor, entity=entity, action=action, since=since, until=ctx.as_of,
-                                      private=private)
+SHOWN = 200  # one page of the log; the downloads hold the whole selection
+filters = {"actor": actor, "entity": entity, "action": action, "since": since, "until": ctx.as_of, "private": private}
+total = cached_query(audit_count)(**filters)
+pages = max(1, -(-total // SHOWN))
+page_no = 1
+if pages > 1:
+    page_no = int(st.number_input(t("history.page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
+                                  key="h_page", bind="query-params"))
+entries = cached_query(audit_entries)(**filters, limit=SHOWN, offset=(page_no - 1) * SHOWN)
 
 
 def known(key: str) -> bool:
@@ -69,8 +75,10 @@ if entries.empty:  # e.g. a finished plan's end state: everything in the log was
         st.caption(t("history.later"))
     st.stop()
 
-shown = entries.head(SHOWN)
-st.caption(t("history.count", n=len(entries)) + (" · " + t("history.latest", n=SHOWN) if len(entries) > SHOWN else ""))
+shown = entries
+first = (page_no - 1) * SHOWN + 1
+st.caption(t("history.count", n=total) + (" · " + t("history.shown", first=first, last=first + len(entries) - 1)
+                                          if pages > 1 else ""))
 # A static table: the log is read and printed, not sorted or scrolled sideways.
 st.table(
     {
@@ -84,4 +92,5 @@ st.table(
     },
     hide_index=True,
 )
-table_downloads(entries, stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)
+table_downloads(lambda: audit_entries(engine(), **filters, limit=None),  # every page, read when asked for
+                stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)

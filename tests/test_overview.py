@@ -187,3 +187,20 @@ def test_the_counts_grid_opens_on_the_breakdown_that_holds_the_terms_counts(app,
     held = {(lvl, fac) for lvl, fac, _, _ in counts_grid.term_counts(engine, year=year, term="VT", group="student")}
     shown = {tuple(str(i).split("|")[:2]) for i in at.data_editor[0].value.index}
     assert shown == held, "the grid holds the term's breakdowns, and only those"
+
+
+def test_a_long_change_log_pages_through_its_entries_and_downloads_them_all(app, engine):
+    """450 entries: page 1 shows the newest 200, page 3 the oldest 50 of them; the CSV holds the whole selection."""
+    from mobility.audit import audit_entries
+    from mobility.service import audit, write_transaction
+
+    with write_transaction(engine, EDITOR) as session:
+        for n in range(450):
+            audit(session, EDITOR, action="set_count", entity="count", key=f"cell-{n:03}", after={"count": n})
+    today = local_today().isoformat()
+    first = app("history", as_of=today, h_entity="count")
+    assert len(first.table[0].value) == 200 and "450 ändringar" in texts(first) and "nr 1–200 visas" in texts(first)
+    last = app("history", as_of=today, h_entity="count", h_page="3")
+    assert len(last.table[0].value) == 50 and "nr 401–450 visas" in texts(last)
+    assert last.table[0].value.iloc[-1].tolist()[4] == "cell-000"  # the oldest at the end of the last page
+    assert len(audit_entries(engine, entity="count", until=local_today(), limit=None)) == 450

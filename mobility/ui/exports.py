@@ -47,11 +47,15 @@ def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, 
 
 
 def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = None) -> None:
-    """CSV (for machines) and XLSX (for people) of ``df``, both neutralised against spreadsheet formulas."""
+    """CSV (for machines) and XLSX (for people) of ``df``, both neutralised against spreadsheet formulas.
+
+    ``df`` may be a function that loads the frame: it runs only when a file is asked for (a long log, all pages).
+    """
+    frame = df if callable(df) else lambda: df
     row = st.container(horizontal=True)
-    row.download_button(t("common.download_csv", lang), data=lambda: exports.to_csv(df), file_name=f"{stem}.csv",
+    row.download_button(t("common.download_csv", lang), data=lambda: exports.to_csv(frame()), file_name=f"{stem}.csv",
                         mime="text/csv", on_click="ignore", icon=":material/download:", key=f"csv-{key or stem}")
-    row.download_button(t("export.download_xlsx", lang), data=lambda: exports.to_xlsx({sheet: df}),
+    row.download_button(t("export.download_xlsx", lang), data=lambda: exports.to_xlsx({sheet: frame()}),
                         file_name=f"{stem}.xlsx", mime=exports.XLSX_MIME, on_click="ignore",
                         icon=":material/table_view:", key=f"xlsx-{key or stem}")
 
