@@ -58,7 +58,6 @@ chosen = [t(f"counts.faculty.{faculty}") if faculty else None,
 if any(chosen):
     st.info(t("targets.filtered_note", what=", ".join(c for c in chosen if c))
             + (f" {t('labels.faculty_split')}" if faculty else ""))
-data_date = t("common.data_date", date=fmt_date(data["updated_at"], lang))
 basis_note = t(f"targets.caption.basis_{basis}")
 file_suffix = f"{'lasar' if academic else 'kalenderar'}-{lang}"
 # A filtered view names what it shows; the plain view is the registered chart, the same file export-charts writes.
@@ -91,7 +90,7 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
         chart_downloads(f"target_{g.code.lower()}", figure, lang=lang, as_of=print_date, examples=examples,
                         variant=variant)
         st.caption(f"**{t('targets.definition')}:** {g.definition[lang]} {basis_note} "
-                   f"{t('targets.caption.expected')} {data_date}")
+                   f"{t('targets.caption.expected')}")
 st.caption(t("targets.status.rule"))
 
 # Balance -------------------------------------------------------------------------------------------------------
@@ -105,7 +104,7 @@ figure = balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio
 st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
                 alt=t("targets.balance.title"))
 chart_downloads("balance", figure, lang=lang, as_of=print_date, examples=examples, variant=variant)
-st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note} {data_date}")
+st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note}")
 st.caption(f":material/info: {t('labels.balance')}")
 
 # Mix (goal D) --------------------------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ figure = mix_chart(data["composition"], lang=lang, academic=academic)
 st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
                 alt=t("targets.mix.title"))
 chart_downloads("mix", figure, lang=lang, as_of=print_date, examples=examples, variant=variant, all_charts=True)
-st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note} {data_date}")
+st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note}")
 
 # Without a numeric target ---------------------------------------------------------------------------------------
 st.header(t("indicators.title"), divider="gray")
@@ -147,4 +146,8 @@ else:
     national_variant = "-".join(c for c in (faculty, programme, level) if c)  # always per academic year
     chart_downloads("national", figure, lang=lang, as_of=print_date, examples=examples, variant=national_variant)
     sources = ", ".join(f"[{y}]({u})" for y, u in cached_query(targets.national_sources)())
-    st.caption(f"{t('targets.national.caption', sources=sources)} {data_date}")
+    st.caption(t("targets.national.caption", sources=sources))
+
+# One source line for the whole page, not one per chart
+st.divider()
+st.caption(t("print.source_line", source=t("print.source.io"), date=fmt_date(data["updated_at"], lang)))
