@@ -189,6 +189,10 @@ def dialect_insert(session: Session):
 
 
 def data_version(engine: Engine) -> int:
-    """Cheap number that changes with every write, in any process: the cache key for reads."""
-    with Session(engine) as session:
-        return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
+    """Cheap number that changes with every write, in any process: the cache key for reads (read on every page
+    run, so a bare connection, not an ORM session)."""
+    with engine.connect() as conn:
+        return conn.execute(_VERSION_QUERY).scalar() or 0
+
+
+_VERSION_QUERY = select(DataVersion.version).where(DataVersion.id == 1)

@@ -14,10 +14,26 @@ from mobility.charts_targets import (
 from mobility.counts import FACULTIES, LEVELS, PROGRAMMES
 from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
 from mobility.ui import shell
-from mobility.ui.data import cached_query
+from mobility.ui.data import cached_build, cached_query
 from mobility.ui.exports import chart_downloads
 from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_segmented, url_selectbox
+
+
+@cached_build
+def _report_and_figures(engine, view: dict, year: int, lang: str) -> tuple[dict, dict]:
+    """The chosen year's report and the page's figures: built once per data version and view, shared by sessions."""
+    data = cached_build(targets.targets_page)(**view)
+    report = targets.report_from_cube(data["cube"], year)
+    academic = view["academic"]
+    figures = {g.code: target_chart(data["series"][g.code], row, name=g.name[lang], lang=lang, academic=academic)
+               for g, row in zip(targets.plan_goals()["targets"], report["targets"], strict=True)}
+    figures["balance"] = balance_chart(data["balance"], lang=lang, academic=academic,
+                                       goal_ratio=targets.plan_goals()["balance"]["goal_ratio"])
+    figures["mix"] = mix_chart(data["composition"], lang=lang, academic=academic)
+    figures["national"] = None if data["national"].empty else national_comparison_chart(data["national"], lang=lang)
+    return report, figures
+
 
 ctx = shell.page("targets")
 lang, t = ctx.lang, ctx.t
@@ -36,8 +52,8 @@ programme = url_selectbox(t("counts.col.programme"), PROGRAMMES, key="programme"
 level = url_selectbox(t("counts.level"), [v for v in LEVELS if v], key="level", lang=lang, container=f4,
                       format_func=lambda v: t(f"counts.level.{v}"), placeholder=t("common.all"))
 academic = basis == "academic"
-data = cached_query(targets.targets_page)(as_of=ctx.as_of, academic=academic, faculty=faculty, programme=programme,
-                                          level=level)
+view = {"as_of": ctx.as_of, "academic": academic, "faculty": faculty, "programme": programme, "level": level}
+data = cached_build(targets.targets_page)(**view)  # shared: read here, never changed
 if not data["years"]:
     st.info(t("targets.no_data"))
     st.stop()
@@ -46,7 +62,7 @@ if st.query_params.get("t_year", "").isdigit() and int(st.query_params["t_year"]
 headline, reason = data["headline"]
 year = url_selectbox(t("targets.filter.year"), data["years"], key="t_year", lang=lang, default=headline,
                      container=f5, format_func=lambda y: targets.year_label(y, academic))
-report = targets.report_from_cube(data["cube"], year)
+report, figures = _report_and_figures(view, year, lang)
 label = targets.year_label(year, academic)
 if year == headline:  # say plainly which year the figures are for, and why that one
     st.caption(t(f"targets.year_reason.{reason}", year=label, date=fmt_date(ctx.as_of, lang)))
@@ -83,7 +99,7 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
             + "  \n" + t("targets.headline.progress", progress=fmt_pct(row["progress_pct"], lang),
                          expected=fmt_pct(row["expected_pct"], lang))
         )
-        figure = target_chart(data["series"][g.code], row, name=name, lang=lang, academic=academic)
+        figure = figures[g.code]
         st.plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
                         config=plotly_config(f"mal-{g.code}-{file_suffix}"),
                         alt=t("targets.chart.title", code=g.code, name=name))
@@ -100,7 +116,7 @@ b = report["balance"]
 st.markdown(t("targets.balance.headline", year=label, ratio=fmt_number(b["ratio"], lang, 2),
               outgoing=fmt_int(b["outgoing"], lang), incoming=fmt_int(b["incoming"], lang),
               goal=fmt_number(balance_spec["goal_ratio"], lang, 1)))
-figure = balance_chart(data["balance"], lang=lang, academic=academic, goal_ratio=balance_spec["goal_ratio"])
+figure = figures["balance"]
 st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
                 alt=t("targets.balance.title"))
 chart_downloads("balance", figure, lang=lang, as_of=print_date, examples=examples, variant=variant)
@@ -115,7 +131,7 @@ total = sum(parts.values())
 st.markdown(t("targets.mix.headline", year=label, parts=" · ".join(
     f"{t(f'targets.mix.{p}')} **{fmt_int(n, lang)}** ({fmt_pct(100 * n / total if total else None, lang, 0)})"
     for p, n in parts.items())))
-figure = mix_chart(data["composition"], lang=lang, academic=academic)
+figure = figures["mix"]
 st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
                 alt=t("targets.mix.title"))
 chart_downloads("mix", figure, lang=lang, as_of=print_date, examples=examples, variant=variant, all_charts=True)
@@ -140,7 +156,7 @@ st.header(t("targets.section.national"), divider="gray")
 if data["national"].empty:
     st.info(t("targets.national.none"))
 else:
-    figure = national_comparison_chart(data["national"], lang=lang)
+    figure = figures["national"]
     st.plotly_chart(figure, theme=None, width="stretch", key="national",
                     config=plotly_config(f"miun-och-sverige-nationellt-{lang}"), alt=t("targets.national.title"))
     national_variant = "-".join(c for c in (faculty, programme, level) if c)  # always per academic year

@@ -2,7 +2,8 @@
 
 A page's script runs in Streamlit's script thread, so a profiler started in the caller sees nothing. This wraps
 the one function that executes the script (``exec_func_with_error_handling``) so the profile covers exactly one
-warm run of the page, as a reader or an editor sees it.
+warm run of the page, as a reader or an editor sees it. The scripts' bytecode is kept between runs as a server
+keeps it (AppTest would compile app.py and the page on every run; ``--recompile`` profiles that too).
 
 Usage: python scripts/profile_page.py PAGE [--role viewer|editor|admin] [--lang sv|en] [--as-of YYYY-MM-DD]
                                            [--top 25] [--sort cumulative|tottime]
@@ -11,7 +12,6 @@ Usage: python scripts/profile_page.py PAGE [--role viewer|editor|admin] [--lang 
 import argparse
 import cProfile
 import io
-import logging
 import os
 import pstats
 import sys
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--database-url", help="profile against this database instead of a fresh seeded one")
+    parser.add_argument("--recompile", action="store_true", help="compile the scripts on every run, as AppTest does")
     args = parser.parse_args()
 
     from streamlit.testing.v1 import AppTest
@@ -58,12 +59,13 @@ def main() -> None:
     from mobility.db import make_engine
     from mobility.plan import init_database
     from mobility.ui.shell import PAGES
+    from scripts.bench_scripts import quiet_streamlit, server_like_bytecode
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    quiet_streamlit()
     spec = next((p for p in PAGES if p.key == args.page), None)
     if spec is None:
         sys.exit(f"unknown page {args.page!r}; one of: {', '.join(p.key for p in PAGES)}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, server_like_bytecode(not args.recompile):
         os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/profile.db"
         init_database(make_engine())
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

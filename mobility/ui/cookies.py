@@ -69,6 +69,9 @@ def current_actor(accounts) -> "sessions.Actor":
                 st.session_state.pop(key, None)
             return sessions.VIEWER
         return sessions.Actor(*saved)
+    if st.session_state.get("_cookie_read"):  # the handshake's cookies stay the same while the session lasts
+        return sessions.VIEWER
+    st.session_state["_cookie_read"] = True
     cookie = st.context.cookies.get(sessions.COOKIE)
     if not cookie:
         return sessions.VIEWER

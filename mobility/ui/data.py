@@ -42,8 +42,14 @@ def _shared(name: str, url: str, version: int, args: tuple, kwargs: tuple):
     return _QUERIES[name](engine(), *args, **dict(kwargs))
 
 
-def _keyed_on_version(fn: Callable, store: Callable) -> Callable:
+def _name(fn: Callable) -> str:
     name = f"{fn.__module__}.{fn.__qualname__}"
+    # Every page script runs as "__main__": its file tells two pages' helpers of the same name apart.
+    return f"{fn.__code__.co_filename}:{name}" if fn.__module__ == "__main__" else name
+
+
+def _keyed_on_version(fn: Callable, store: Callable) -> Callable:
+    name = _name(fn)
     _QUERIES[name] = fn
 
     @wraps(fn)
@@ -62,8 +68,9 @@ def cached_query(fn: Callable) -> Callable:
 
 
 def cached_build(fn: Callable) -> Callable:
-    """As ``cached_query``, for built objects that cost more to copy than to share (plotly figures): every session
-    gets the same object, so callers draw it and never change it."""
+    """As ``cached_query``, for built objects that cost more to copy than to share (plotly figures, frames drawn as
+    they are): every session gets the same object, so callers draw it and never change it. A page may define its
+    own builder (``@cached_build def _figures(engine, …)``): built once per data version and arguments."""
     return _keyed_on_version(fn, _shared)
 
 
