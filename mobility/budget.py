@@ -310,8 +310,8 @@ def planned_burn(
 
 
 def ledger_entries(engine: Engine, *, activity: str | None = None, area: str | None = None,
-                   limit: int = 200) -> pd.DataFrame:
-    """The newest ledger entries first."""
+                   limit: int | None = 200, offset: int = 0) -> pd.DataFrame:
+    """The newest ledger entries first; ``limit`` and ``offset`` give one page of them (``limit=None``: all)."""
     query = select(
         Spend.id, Spend.spent_on, Activity.code.label("activity"), Spend.amount_ore, Spend.description,
         Spend.reference, Spend.source, Spend.entered_by, Spend.entered_at,
@@ -320,13 +320,23 @@ def ledger_entries(engine: Engine, *, activity: str | None = None, area: str | N
         query = query.where(Activity.code == activity)
     if area:
         query = query.join(Area, Area.id == Activity.area_id).where(Area.code == area)
-    query = query.order_by(Spend.spent_on.desc(), Spend.id.desc()).limit(limit)
+    query = query.order_by(Spend.spent_on.desc(), Spend.id.desc()).limit(limit).offset(offset or None)
     with Session(engine) as session:
         rows = session.execute(query).all()
     df = pd.DataFrame(rows, columns=["id", "spent_on", "activity", "amount_ore", "description", "reference",
                                      "source", "entered_by", "entered_at"])
     df["reference"] = df["reference"].fillna("")
     return df
+
+
+def ledger_count(engine: Engine, *, area: str | None = None) -> int:
+    """How many ledger entries there are (in one area): the number of the ledger's pages."""
+    query = select(func.count()).select_from(Spend)
+    if area:
+        query = query.join(Activity, Activity.id == Spend.activity_id).join(Area, Area.id == Activity.area_id) \
+            .where(Area.code == area)
+    with Session(engine) as session:
+        return session.execute(query).scalar() or 0
 
 
 def ledger_summary(engine: Engine) -> dict:

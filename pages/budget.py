@@ -7,12 +7,35 @@ import streamlit as st
 from mobility import activities, budget, exports
 from mobility.charts import plotly_config
 from mobility.charts_budget import burn_chart
-from mobility.i18n import fmt_date, fmt_pct, fmt_sek
+from mobility.i18n import fmt_date, fmt_int, fmt_pct, fmt_sek
 from mobility.ui import numbers, shell
-from mobility.ui.data import cached_query
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_selectbox
+
+
+@cached_build
+def _position(engine, as_of: date, area: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every activity's position, the area's rows, and their totals per area: shared frames, read and never changed."""
+    table = budget.budget_table(engine, as_of=as_of)
+    shown = table[table["area"] == area] if area else table
+    return table, shown, budget.area_totals(shown)
+
+
+@cached_build
+def _burn(engine, code: str | None, area: str | None, year: int | None, as_of: date, lang: str, scope: str,
+          allocated_ore: int | None):
+    """A burn chart and the two figures its text alternative names: built once per data version, shared."""
+    spend = budget.cumulative_spend(engine, activity=code, area=None if code else area, year=year, as_of=as_of)
+    planned = budget.planned_burn(engine, activity=code, area=None if code else area, year=year, as_of=as_of)
+    period = (date(year, 1, 1), date(year + 1, 1, 1)) if year else None
+    figure = burn_chart(spend, planned, lang=lang, scope=scope, as_of=as_of, allocated_ore=allocated_ore,
+                        period=period)
+    spent_now = int(spend["cumulative_ore"].iloc[-1]) if len(spend) else 0
+    planned_now = planned.loc[planned["date"] <= as_of, "planned_ore"]
+    return figure, spent_now, planned_now.iloc[-1] if len(planned_now) else 0
+
 
 ctx = shell.page("budget")
 lang, t = ctx.lang, ctx.t
@@ -34,6 +57,50 @@ def kronor(values, *, ore: bool = False) -> pd.Series:
     return kr if ore else kr.round().astype("Int64")
 
 
+def notes(flags, changed: bool) -> str:
+    """Over budget leads, with a warning sign: the row reads differently, not only its bar."""
+    words = [("⚠ " + t("budget.flag.over_budget").upper()) if f == "over_budget" else t(f"budget.flag.{f}")
+             for f in sorted(flags, key=lambda f: f != "over_budget")]
+    return ", ".join(words + ([t("budget.flag.changed")] if changed else []))
+
+
+def flagged(shown: pd.DataFrame, flag: str, detail) -> str:
+    rows = shown[shown["flags"].map(lambda f: flag in f)]
+    return ", ".join(f"**{r.code}** ({detail(r)})" for r in rows.itertuples())
+
+
+@cached_build
+def _tables(engine, as_of: date, area: str | None, lang: str) -> dict:
+    """The warnings and the two tables as drawn, once per data version, view and language (this run's ``t``, ``kr``
+    and ``area_names`` are in ``lang``: a miss is built by a run of that language)."""
+    _table, shown, areas = _position(as_of, area)
+    return {
+        "over": flagged(shown, "over_budget", lambda r: f"{kr(r.spent_ore, exact=True)} / {kr(r.allocated_ore)}"),
+        "unfunded": flagged(shown, "unfunded_spend", lambda r: kr(r.spent_ore, exact=True)),
+        "idle": flagged(shown, "idle", lambda r: kr(r.allocated_ore)),
+        "areas": pd.DataFrame({
+            t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
+            t("budget.col.allocated"): kronor(areas["allocated_ore"]),
+            t("budget.col.decided"): kronor(areas["decided_ore"]),
+            t("budget.col.not_decided"): kronor(areas["not_decided_ore"]),
+            t("budget.col.spent"): kronor(areas["spent_ore"]),
+            t("budget.col.remaining"): kronor(areas["remaining_ore"]),
+            t("budget.col.burn"): pd.array([100 * s / a if a else None for s, a in zip(areas["spent_ore"],
+                                            areas["allocated_ore"], strict=True)], dtype="Float64"),
+        }),
+        "activities": pd.DataFrame({
+            t("budget.col.code"): shown["code"],
+            t("budget.col.title"): shown[f"title_{lang}"],
+            t("budget.col.plan"): kronor(shown["plan_ore"]),
+            t("budget.col.allocated"): kronor(shown["allocated_ore"]),
+            t("budget.col.spent"): kronor(shown["spent_ore"]),
+            t("budget.col.remaining"): kronor(shown["remaining_ore"]),
+            t("budget.col.burn"): pd.array(list(shown["burn_pct"]), dtype="Float64"),
+            t("budget.col.flags"): [notes(f, c) for f, c in zip(shown["flags"], shown["changed"], strict=True)],
+        }),
+    }
+
+
 summaries = cached_query(activities.area_summaries)()
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
 ledger = cached_query(budget.ledger_summary)()
@@ -52,8 +119,7 @@ plan_years = list(range(funded_from.year, max(funded_to.year + 1, last_spend_yea
 year = url_selectbox(t("budget.filter.year"), plan_years, key="year", lang=lang, container=f2,
                      placeholder=t("common.all"))
 as_of = budget.position_date(year, ctx.as_of)
-table = cached_query(budget.budget_table)(as_of=as_of)
-shown = table[table["area"] == area] if area else table
+table, shown, areas = _position(as_of, area)
 titles = dict(zip(table["code"], table[f"title_{lang}"], strict=True))
 
 if ledger["example_entries"]:
@@ -70,22 +136,14 @@ m1.metric(t("budget.allocated"), kr(allocated), border=True)
 m2.metric(t("budget.spent"), kr(spent), border=True,
           help=t("budget.spent_share", pct=fmt_pct(100 * spent / allocated, lang)) if allocated else None)
 m3.metric(t("budget.remaining"), kr(allocated - spent), border=True)
-areas = budget.area_totals(shown)
 not_decided = int(areas["not_decided_ore"].sum())
 if not_decided:  # the plan left 2018 undecided: say how much of the total is not yet money
     m1.caption(t("money.decided_split", decided=kr(allocated - not_decided), not_decided=kr(not_decided)))
 for row in areas[areas["unnumbered"].map(bool)].itertuples():
     m1.caption(t("money.unnumbered", codes=", ".join(row.unnumbered), area=row.area))
 
-
-def flagged(flag: str, detail) -> str:
-    rows = shown[shown["flags"].map(lambda f: flag in f)]
-    return ", ".join(f"**{r.code}** ({detail(r)})" for r in rows.itertuples())
-
-
-over = flagged("over_budget", lambda r: f"{kr(r.spent_ore, exact=True)} / {kr(r.allocated_ore)}")
-unfunded = flagged("unfunded_spend", lambda r: kr(r.spent_ore, exact=True))
-idle = flagged("idle", lambda r: kr(r.allocated_ore))
+drawn = _tables(as_of, area, lang)  # shared: drawn as they are, never changed
+over, unfunded, idle = drawn["over"], drawn["unfunded"], drawn["idle"]
 if over:
     st.error(t("budget.warn.over", items=over), icon=":material/warning:")
 if unfunded:
@@ -99,16 +157,7 @@ if not (over or unfunded or idle):
 progress = st.column_config.ProgressColumn(t("budget.col.burn"), format=PCT_FORMAT, min_value=0, max_value=100,
                                            width="medium")
 st.header(t("budget.areas"), divider="gray")
-areas_frame = pd.DataFrame({
-    t("budget.col.area"): [f"{c} {area_names[c]}" for c in areas["area"]],
-    t("budget.col.allocated"): kronor(areas["allocated_ore"]),
-    t("budget.col.decided"): kronor(areas["decided_ore"]),
-    t("budget.col.not_decided"): kronor(areas["not_decided_ore"]),
-    t("budget.col.spent"): kronor(areas["spent_ore"]),
-    t("budget.col.remaining"): kronor(areas["remaining_ore"]),
-    t("budget.col.burn"): pd.array([100 * s / a if a else None for s, a in zip(areas["spent_ore"],
-                                    areas["allocated_ore"], strict=True)], dtype="Float64"),
-})
+areas_frame = drawn["areas"]
 table_with_downloads(
     areas_frame,
     stem=f"budget-omraden-{as_of.isoformat()}" if lang == "sv" else f"budget-areas-{as_of.isoformat()}",
@@ -123,25 +172,7 @@ table_with_downloads(
 st.header(t("budget.activities"), divider="gray")
 
 
-def notes(flags, changed: bool) -> str:
-    """Over budget leads, with a warning sign: the row reads differently, not only its bar."""
-    words = [("⚠ " + t("budget.flag.over_budget").upper()) if f == "over_budget" else t(f"budget.flag.{f}")
-             for f in sorted(flags, key=lambda f: f != "over_budget")]
-    return ", ".join(words + ([t("budget.flag.changed")] if changed else []))
-
-
-activity_rows = pd.DataFrame(
-    {
-        t("budget.col.code"): shown["code"],
-        t("budget.col.title"): shown[f"title_{lang}"],
-        t("budget.col.plan"): kronor(shown["plan_ore"]),
-        t("budget.col.allocated"): kronor(shown["allocated_ore"]),
-        t("budget.col.spent"): kronor(shown["spent_ore"]),
-        t("budget.col.remaining"): kronor(shown["remaining_ore"]),
-        t("budget.col.burn"): pd.array(list(shown["burn_pct"]), dtype="Float64"),
-        t("budget.col.flags"): [notes(f, c) for f, c in zip(shown["flags"], shown["changed"], strict=True)],
-    }
-)
+activity_rows = drawn["activities"]
 st.dataframe(
     activity_rows, hide_index=True, width="stretch", height="content", alt=t("budget.activities"), placeholder="–",
     column_config={
@@ -172,15 +203,9 @@ funded = f"{fmt_date(funded_from, lang)} – {fmt_date(funded_to, lang)}"
 
 
 def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename: str, variant: str) -> None:
-    spend = cached_query(budget.cumulative_spend)(activity=code, area=None if code else area, year=year, as_of=as_of)
-    planned = cached_query(budget.planned_burn)(activity=code, area=None if code else area, year=year, as_of=as_of)
-    period = (date(year, 1, 1), date(year + 1, 1, 1)) if year else None
-    figure = burn_chart(spend, planned, lang=lang, scope=scope, as_of=as_of, allocated_ore=allocated_ore,
-                        period=period)
-    spent_now = int(spend["cumulative_ore"].iloc[-1]) if len(spend) else 0
-    planned_now = planned.loc[planned["date"] <= as_of, "planned_ore"]
+    figure, spent_now, planned_now = _burn(code, area, year, as_of, lang, scope, allocated_ore)
     alt = t("chart.burn.title", scope=scope) + ". " + t(
-        "chart.burn.alt", spent=kr(spent_now, exact=True), planned=kr(planned_now.iloc[-1] if len(planned_now) else 0),
+        "chart.burn.alt", spent=kr(spent_now, exact=True), planned=kr(planned_now),
         date=fmt_date(as_of, lang), allocated=kr(allocated_ore) or "–",
     )
     st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(filename), alt=alt)
@@ -204,7 +229,14 @@ st.caption(t("budget.burn.caption", funded=funded, date=fmt_date(as_of, lang)))
 
 # The ledger ----------------------------------------------------------------------------------------------------
 st.header(t("budget.ledger"), divider="gray")
-entries = cached_query(budget.ledger_entries)(area=area, limit=50)
+SHOWN = 50  # one page of the ledger, newest first; the downloads hold every entry of the selection
+total = cached_query(budget.ledger_count)(area=area)
+pages = max(1, -(-total // SHOWN))
+page_no = 1
+if pages > 1:
+    page_no = int(st.number_input(t("budget.ledger.page", pages=fmt_int(pages, lang)), min_value=1, max_value=pages,
+                                  value=1, step=1, key="l_page", bind="query-params", width=200))
+entries = cached_query(budget.ledger_entries)(area=area, limit=SHOWN, offset=(page_no - 1) * SHOWN)
 if len(entries):
     st.dataframe(
         {
@@ -220,8 +252,11 @@ if len(entries):
         column_config={t("budget.col.date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                        t("budget.col.amount"): kr_column(t("budget.col.amount"), lang, ore=True)},
     )
-    st.caption(t("budget.ledger.caption", n=len(entries), total=ledger["entries"]))
-    table_downloads(cached_query(budget.ledger_entries)(area=area, limit=None), lang=lang, sheet="ledger",
+    first = (page_no - 1) * SHOWN + 1
+    st.caption(t("budget.ledger.caption", first=fmt_int(first, lang), last=fmt_int(first + len(entries) - 1, lang),
+                 total=fmt_int(total, lang)))
+    # The whole selection, read only when a file is asked for (50 000 rows are not read on every run)
+    table_downloads(lambda: budget.ledger_entries(engine(), area=area, limit=None), lang=lang, sheet="ledger",
                     stem=f"{'utgifter' if lang == 'sv' else 'spending'}{'-' + area if area else ''}")
 else:
     st.caption(t("budget.ledger.empty"))
