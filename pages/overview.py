@@ -19,8 +19,8 @@ ctx = shell.page("overview")
 lang, t = ctx.lang, ctx.t
 as_of = ctx.as_of
 
-table = cached_query(activities.activity_table)(as_of)
-summaries = cached_query(activities.area_summaries)(as_of)
+table = cached_build(activities.activity_table)(as_of)  # shared frames and lists: read, never changed
+summaries = cached_build(activities.area_summaries)(as_of)
 area_names = {a.code: getattr(a, f"name_{lang}") for a in summaries}
 texts = overview.plan_texts()
 
@@ -87,7 +87,7 @@ def activities_text(card: overview.AreaStatus) -> str:
     return t("overview.card.activities", n=card.total) + ": " + counts + due
 
 
-cards = cached_query(overview.area_cards)(as_of)
+cards = cached_build(overview.area_cards)(as_of)
 # Compact rows: all five areas fit a laptop's first screen (1280×720) with the sidebar open
 st.html("<style>.st-key-area-status{gap:0.4rem}"
         ".st-key-area-status [data-testid='stMarkdownContainer'] p{font-size:0.92rem}"
@@ -105,10 +105,10 @@ with st.container(key="area-status"):
             measure.markdown(measure_text(card), help=t("labels.goal_c_short") if "visits" in card.measure else None)
             money.markdown(budget_text(card))
             if target := AREA_LINK.get(card.code):
-                money.page_link(f"pages/{target}.py", label=t(f"overview.card.link_{target}"),
+                money.page_link(shell.link_target(f"pages/{target}.py"), label=t(f"overview.card.link_{target}"),
                                 icon=":material/arrow_forward:", query_params=shell.lang_param(lang))
             else:
-                money.page_link("pages/overview.py", label=t("overview.card.link_activities"),
+                money.page_link(shell.link_target("pages/overview.py"), label=t("overview.card.link_activities"),
                                 icon=":material/arrow_forward:",
                                 query_params={**shell.lang_param(lang), "area": card.code})
     with st.expander(t("overview.goals"), icon=":material/flag:"):
@@ -120,7 +120,6 @@ with st.container(key="area-status"):
 
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
-short_titles = {c: overview.short_title(c, texts, lang) for c in table["code"]}
 schedule = cached_build(CHARTS["timeline"].make)(lang, as_of)  # the export's chart: built once per data version
 figure = schedule.figure
 st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
@@ -143,8 +142,6 @@ statuses = url_multiselect(t("overview.filter.status"), activities.STATUSES, key
                            format_func=lambda s: t(f"status.{s}"), placeholder=t("common.all"))
 year = url_selectbox(t("overview.filter.year"), years, key="year", lang=lang, container=f4, placeholder=t("common.all"))
 overdue_only = st.toggle(t("overview.filter.overdue"), key="overdue", bind="query-params")
-shown = activities.filter_activities(table, areas=areas, responsible=responsible, statuses=statuses, year=year,
-                                     overdue_only=overdue_only)
 
 
 def notes(row) -> str:
@@ -152,21 +149,30 @@ def notes(row) -> str:
     return ", ".join(t(f"overview.flag.{name}") for name, on in flags if on)
 
 
+@cached_build
+def _table_rows(engine, as_of, areas: tuple, responsible, statuses: tuple, year, overdue_only: bool, lang: str):
+    """The filtered activities and the table as drawn, once per data version, filter and language (a miss is built
+    by a run in ``lang``: this run's ``t`` and texts)."""
+    shown = activities.filter_activities(table, areas=list(areas), responsible=responsible, statuses=list(statuses),
+                                         year=year, overdue_only=overdue_only)
+    return shown, pd.DataFrame({
+        t("overview.col.code"): shown["code"],
+        t("overview.col.short"): [overview.short_title(c, texts, lang).removeprefix(c).strip() for c in shown["code"]],
+        t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
+        t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
+        t("overview.col.responsible"): [overview.in_language(r, c, "responsible", texts, lang)
+                                        for c, r in zip(shown["code"], shown["responsible"], strict=True)],
+        t("overview.col.start_shown"): [overview.date_label(x, m, lang)
+                                        for x, m in zip(shown["start_text"], shown["start_month"], strict=True)],
+        t("overview.col.end_shown"): [overview.date_label(x, m, lang)
+                                      for x, m in zip(shown["end_text"], shown["end_month"], strict=True)],
+        t("overview.col.budget"): pd.array(shown["budget_sek"].tolist(), dtype="Int64"),
+        t("overview.col.full_title"): shown[f"title_{lang}"],
+    })
+
+
+shown, rows = _table_rows(as_of, tuple(areas), responsible, tuple(statuses), year, overdue_only, lang)
 st.caption(t("overview.shown", n=len(shown), total=len(table)) + " · " + t("overview.detail.edit_hint"))
-rows = pd.DataFrame({
-    t("overview.col.code"): shown["code"],
-    t("overview.col.short"): [short_titles[c].removeprefix(c).strip() for c in shown["code"]],
-    t("overview.col.status"): shown["status"].map(lambda s: t(f"status.{s}")),
-    t("overview.col.flags"): [notes(r) for r in shown.itertuples()],
-    t("overview.col.responsible"): [overview.in_language(r, c, "responsible", texts, lang)
-                                    for c, r in zip(shown["code"], shown["responsible"], strict=True)],
-    t("overview.col.start_shown"): [overview.date_label(x, m, lang)
-                                    for x, m in zip(shown["start_text"], shown["start_month"], strict=True)],
-    t("overview.col.end_shown"): [overview.date_label(x, m, lang)
-                                  for x, m in zip(shown["end_text"], shown["end_month"], strict=True)],
-    t("overview.col.budget"): pd.array(shown["budget_sek"].tolist(), dtype="Int64"),
-    t("overview.col.full_title"): shown[f"title_{lang}"],
-})
 
 
 def open_activity(codes: list[str]) -> None:

@@ -86,11 +86,22 @@ class PageContext:
                       on_click=_set_as_of_param, args=(self.today.isoformat(),))
 
 
+# The router's pages by path, for links: a link to a Page object skips Streamlit's lookup of the file on disk
+# (a realpath per link, a dozen links per run). Filled by the first router run; until then links name the path.
+_ROUTED: dict[str, st.Page] = {}
+
+
 def st_pages() -> list:
     """For app.py's router."""
     # No icon here: a page's material icon would become the tab icon, which the browser fetches from a font host.
-    return [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key, default=n == 0)
-            for n, p in enumerate(PAGES)]
+    pages = [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key, default=n == 0) for n, p in enumerate(PAGES)]
+    _ROUTED.update(zip((p.path for p in PAGES), pages, strict=True))
+    return pages
+
+
+def link_target(path: str):
+    """What ``st.page_link`` gets for a page file: its Page (same url and script hash in every run) or the path."""
+    return _ROUTED.get(path, path)
 
 
 def page(key: str) -> PageContext:
@@ -112,12 +123,14 @@ def page(key: str) -> PageContext:
         actor = _current_actor()
         for p in PAGES:
             if p.role == "viewer":
-                st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
+                st.page_link(link_target(p.path), label=t(f"page.{p.key}", lang), icon=p.icon,
+                             query_params=lang_param(lang))
         # The pages only editors and admins may open, under their own heading below the readers' pages
         if editor_pages := [p for p in PAGES if p.role != "viewer" and _allowed(actor, p.role)]:
             st.markdown(f"**{t('shell.menu.editors', lang)}**")
             for p in editor_pages:
-                st.page_link(p.path, label=t(f"page.{p.key}", lang), icon=p.icon, query_params=lang_param(lang))
+                st.page_link(link_target(p.path), label=t(f"page.{p.key}", lang), icon=p.icon,
+                             query_params=lang_param(lang))
         st.divider()
         _login_box(actor, lang)
     ctx = PageContext(key, lang, actor, today, as_of, period)
