@@ -6,7 +6,7 @@ from mobility.i18n import fmt_date, fmt_datetime
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, engine
 from mobility.ui.exports import table_with_downloads
 from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
@@ -14,8 +14,8 @@ from mobility.ui.widgets import url_multiselect, url_selectbox
 ctx = shell.page("checklists")
 lang, t = ctx.lang, ctx.t
 
-templates = cached_query(checklists.template_table)()
-index = cached_query(checklists.library_index)()
+templates = cached_build(checklists.template_table)()
+index = cached_build(checklists.library_index)()
 titles = dict(zip(templates["key"], templates[f"title_{lang}"], strict=True))
 
 
@@ -38,7 +38,7 @@ keys = list(templates["key"])
 print_view = st.query_params.get("print") == "1"
 if print_view:
     key = st.query_params.get("checklist") if st.query_params.get("checklist") in keys else keys[0]
-    detail = cached_query(checklists.template_detail)(key)
+    detail = cached_build(checklists.template_detail)(key)
     st.html("<style>[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stSidebarCollapsedControl']"
             "{display:none}</style>")
     st.title(plain(detail[f"title_{lang}"], inline=True))
@@ -103,7 +103,7 @@ else:
 st.header(t("checklists.template"), divider="gray")
 key = url_selectbox(t("checklists.pick"), keys, key="checklist", lang=lang,
                     default=shown["key"].iloc[0] if not shown.empty else keys[0], format_func=titles.get)
-versions = cached_query(checklists.version_list)(key)
+versions = cached_build(checklists.version_list)(key)
 numbers = [v["number"] for v in versions]
 by_number = {v["number"]: v for v in versions}
 published = [n for n in numbers if by_number[n]["status"] == "published"]
@@ -111,7 +111,7 @@ published = [n for n in numbers if by_number[n]["status"] == "published"]
 current = published[0] if published and not ctx.actor.can_edit else numbers[0]
 number = st.selectbox(t("checklists.version.pick"), numbers, index=numbers.index(current), key=f"version-{key}",
                       format_func=lambda n: version_word(by_number[n]["status"], n))
-detail = cached_query(checklists.template_detail)(key, number)
+detail = cached_build(checklists.template_detail)(key, number)
 
 st.subheader(plain(detail[f"title_{lang}"], inline=True))
 if detail["status"] == "draft":
@@ -158,7 +158,7 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
                            format_func=lambda n: version_word(by_number[n]["status"], n))
         new = c2.selectbox(t("checklists.diff.new"), numbers, index=0, key=f"diff-new-{key}",
                            format_func=lambda n: version_word(by_number[n]["status"], n))
-        diff = cached_query(checklists.diff_versions)(key, old, new)
+        diff = cached_build(checklists.diff_versions)(key, old, new)
         for code, (before, after) in diff["titles"].items():
             st.markdown(t("checklists.diff.title_changed", lang_code=code, before=plain(before, inline=True),
                           after=plain(after, inline=True)))
@@ -189,7 +189,7 @@ with st.expander(t("checklists.versions", n=len(versions)), icon=":material/hist
 shell.editors_only_below(ctx)
 
 st.header(t("checklists.edit"), divider="gray")
-newest = cached_query(checklists.template_detail)(key)
+newest = cached_build(checklists.template_detail)(key)
 drawn_version = shell.version_seen(f"checklist-{key}", newest["edit_version"])
 if newest["status"] == "draft":
     st.caption(t("checklists.edit.draft", n=newest["number"]))

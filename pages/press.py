@@ -6,7 +6,7 @@ import streamlit as st
 from mobility import communications, press
 from mobility.i18n import fmt_date
 from mobility.ui import shell
-from mobility.ui.data import cached_query
+from mobility.ui.data import cached_build
 from mobility.ui.exports import chart_downloads
 
 ctx = shell.page("press")
@@ -29,7 +29,7 @@ st.html(
     "</style>"
 )
 
-view = cached_query(press.press_view)(lang=lang, as_of=as_of)
+view = cached_build(press.press_view)(lang=lang, as_of=as_of)  # figures: shared, not unpickled per run
 source = t("press.source_line", source=t("print.source.io"), date=fmt_date(as_of, lang))
 
 head, badge = st.columns([5, 2], vertical_alignment="bottom")
@@ -47,10 +47,10 @@ for column, figure in zip(st.columns(len(view.headlines)), view.headlines, stric
         if not present:  # on a shared screen the definitions sit behind the (?) of each number
             st.caption(t(f"press.{figure.key}.definition"))
 st.caption(f"{source} · {t('press.small_counts')}")
-said = cached_query(communications.counts_by_channel_and_term)(as_of=as_of)
+said = cached_build(communications.counts_by_channel_and_term)(as_of=as_of)
 st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
-images = cached_query(press.press_images)(lang=lang, as_of=as_of)
+images = cached_build(press.press_images)(lang=lang, as_of=as_of)
 for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):
     column.html("".join(  # one drawing per screen shape; CSS shows the one that fits
         f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '

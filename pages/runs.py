@@ -6,7 +6,7 @@ from mobility.i18n import fmt_date, fmt_datetime, fmt_pct
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, engine
 from mobility.ui.exports import table_with_downloads
 from mobility.ui.numbers import count_column, date_column
 from mobility.ui.widgets import url_selectbox
@@ -15,7 +15,7 @@ ctx = shell.page("runs")
 lang, t = ctx.lang, ctx.t
 WRITE_ERRORS = (ValidationError, ConcurrentEditError, NotAllowed)
 
-templates = cached_query(checklists.template_table)()
+templates = cached_build(checklists.template_table)()  # shared frames: read, never changed
 titles = dict(zip(templates["key"], templates[f"title_{lang}"], strict=True))
 
 ctx.heading(t("runs.title"))
@@ -45,7 +45,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
 # Runs --------------------------------------------------------------------------------------------------------------
 st.header(t("runs.list"), divider="gray")
 show_archived = st.toggle(t("runs.show_archived"), key="archived", bind="query-params")
-runs = cached_query(checklists.run_table)(ctx.as_of, include_archived=show_archived)
+runs = cached_build(checklists.run_table)(ctx.as_of, include_archived=show_archived)
 if runs.empty:
     st.info(t("runs.none"))
     st.stop()
@@ -84,7 +84,7 @@ table_with_downloads(
 labels = dict(zip(runs["id"], runs["label"], strict=True))
 run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
                        default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
-run = cached_query(checklists.run_detail)(int(run_id), ctx.as_of)
+run = cached_build(checklists.run_detail)(int(run_id), ctx.as_of)
 st.subheader(plain(run["label"], inline=True))
 st.markdown(
     t("runs.detail.meta", title=plain(titles[run["key"]]), n=run["version_number"],
@@ -119,7 +119,7 @@ for phase, items in checklists.grouped_items(run["items"]):
             else:
                 shell.saved(t("runs.detail.ticked" if ticked else "runs.detail.unticked"))
 
-st.download_button(t("runs.download"), data=checklists.run_markdown(run, titles[run["key"]], lang),
+st.download_button(t("runs.download"), data=lambda: checklists.run_markdown(run, titles[run["key"]], lang),
                    file_name=f"checklista-{run['id']}-{lang}.md", mime="text/markdown", on_click="ignore",
                    icon=":material/markdown:")
 

@@ -1,0 +1,93 @@
+"""Built figures and frames shared between sessions (ui.data.cached_build): a write anywhere shows at the next run.
+
+The pages keep what they build (charts, tables as drawn) per data version. These tests write the way another
+session or another app process would — straight through the service, never through the page that shows it — and
+check that the page's next run shows the change. The ledger pages through its entries.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from mobility import spending
+from mobility.examples import remove_example_data
+from mobility.service import SYSTEM
+from mobility.ui import data
+from tests.conftest import EDITOR, ROOT
+
+TODAY = "2017-03-01"
+
+
+@pytest.fixture
+def clean(engine):
+    remove_example_data(engine=engine, actor=SYSTEM)
+    return engine
+
+
+def spend(engine, code: str, amount: str, *, n: int = 0) -> None:
+    spending.add_spend(engine=engine, actor=EDITOR, spent_on=TODAY, activity=code, amount=amount,
+                       description=f"test {n}", reference=f"T-{n}", today=None)
+
+
+def burn_alt(at) -> str:
+    return at.get("plotly_chart")[0].proto.alt
+
+
+def spent_metric(at) -> str:
+    return at.metric[1].value
+
+
+def test_a_write_by_another_session_shows_in_the_budget_charts_and_tables_at_the_next_run(app, clean):
+    at = app("budget", lang="en")
+    before = (burn_alt(at), spent_metric(at), at.dataframe[0].value.to_dict())
+    spend(clean, "A4", "1 234")  # another session's save: this one's cached figures must not survive it
+    at.run()
+    assert not at.exception
+    after = (burn_alt(at), spent_metric(at), at.dataframe[0].value.to_dict())
+    assert all(b != a for b, a in zip(before, after, strict=True))
+    assert "1,234" in after[0] and "1,234" in after[1]
+
+
+def test_a_write_by_another_process_shows_in_the_targets_charts_at_the_next_run(app, engine, db_url):
+    at = app("targets", lang="en")
+    figures = [chart.proto.spec for chart in at.get("plotly_chart")]
+    script = textwrap.dedent(f"""
+        from mobility import counts
+        from mobility.db import make_engine
+        from mobility.service import Actor
+        engine = make_engine({db_url!r})
+        old = counts.counts_frame(engine)
+        row = old[(old["group"] == "student") & (old["direction"] == "out")].iloc[0]
+        cell = counts.Cell(int(row["year"]), row["term"], "student", "out", row["programme"], row["level"],
+                           row["faculty"], count=int(row["count"]) + 500)
+        counts.save_counts(engine=engine, actor=Actor("other.process", "editor"), source="form", cells=[cell],
+                           expected={{cell.key: int(row["count"])}})
+    """)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=120)
+    at.run()
+    assert not at.exception
+    assert [chart.proto.spec for chart in at.get("plotly_chart")] != figures
+
+
+def test_the_ledger_shows_one_page_of_entries_and_says_which(app, clean):
+    for n in range(120):
+        spend(clean, "B2", "10", n=n)
+    first = app("budget", lang="en")
+    assert len(first.dataframe[-1].value) == 50
+    assert any("Entries 1–50 of 120" in c.value for c in first.caption)
+    last = app("budget", lang="en", l_page="3")
+    assert len(last.dataframe[-1].value) == 20
+    assert any("Entries 101–120 of 120" in c.value for c in last.caption)
+    assert list(last.dataframe[-1].value.iloc[:, 3]) == [f"test {n}" for n in range(19, -1, -1)]  # oldest last
+
+
+def test_two_pages_helpers_of_the_same_name_are_cached_apart():
+    """Every page script runs as "__main__": a ``_figures`` of the budget page is not the targets page's."""
+    helpers = []
+    for page in ("pages/budget.py", "pages/targets.py"):
+        scope = {"__name__": "__main__"}
+        exec(compile("def _figures(engine):\n    return 1\n", page, "exec"), scope)
+        helpers.append(scope["_figures"])
+    assert data._name(helpers[0]) != data._name(helpers[1])
