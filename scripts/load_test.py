@@ -4,9 +4,11 @@
     .venv/bin/python scripts/load_test.py --short --setup sqlite  # what the test suite runs: 10 readers, 2 editors
 
 Readers are websocket clients that do what a browser does (open a session, ask for a page run, wait until the run has
-finished, then move to another page), all starting at the same moment. Time to a finished page run is measured from
+finished, read it for 3–10 s, then move to another page), all opening the link at the same moment. Time to a finished page run is measured from
 asking for the page (for the first page: from opening the connection) to the server's "script finished" message.
-Editors write counts, activity statuses and spending through the service layer, each write unique. Afterwards every
+Editors write counts, activity statuses and spending through the service layer, each write unique, one save every
+~3 s each. ``--short`` keeps everyone busier on purpose (clicks every 0.2–1 s, saves every 0.25 s): it hunts lost
+writes, not times. It prints the app processes' CPU per page run: what a server needs per reader, on any machine. Afterwards every
 successful write must be in the database and in the audit log exactly once; the script exits 1 if one is missing or
 doubled, or if any page run failed. Servers are started by the script (localhost only) and stopped at the end.
 """
@@ -84,7 +86,7 @@ async def _page_run(ws, page: str, started: float, results: Results, label: str 
 
 
 async def reader(n: int, base_urls: list[str], pages_per_reader: int, deadline: float, start: asyncio.Event,
-                 results: Results) -> None:
+                 results: Results, think: tuple[float, float]) -> None:
     rng = random.Random(n)
     url = base_urls[n % len(base_urls)].replace("http://", "ws://") + "/_stcore/stream"
     await start.wait()
@@ -96,7 +98,7 @@ async def reader(n: int, base_urls: list[str], pages_per_reader: int, deadline: 
                     break
                 await _page_run(ws, rng.choice(PAGES), started if i == 0 else time.perf_counter(), results,
                                 "first:" if i == 0 else "")
-                await asyncio.sleep(rng.uniform(0.2, 1.0))  # a reader looks at the page before the next click
+                await asyncio.sleep(rng.uniform(*think))  # a reader reads the page before the next click
     except (OSError, TimeoutError, websockets.WebSocketException) as exc:
         results.errors.append(f"reader {n}: {exc.__class__.__name__}: {exc}")
 
@@ -218,8 +220,14 @@ def start_cluster(state: Path, processes: int) -> tuple[list[str], str, list[sub
     return through, database.group(1), [proc]
 
 
-def app_memory_mb(procs: list[subprocess.Popen]) -> str:
-    """Resident memory of every app process (Streamlit, not the Chromium that draws images), from /proc."""
+@dataclass
+class AppUsage:
+    memory_mb: list[int]
+    cpu_seconds: float
+
+
+def app_usage(procs: list[subprocess.Popen]) -> AppUsage:
+    """Resident memory and CPU time so far of every app process (Streamlit, not the Chromium that draws images)."""
     def tree(pid: int) -> list[int]:
         try:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -227,27 +235,30 @@ def app_memory_mb(procs: list[subprocess.Popen]) -> str:
             return []
         return [pid] + [p for c in children for p in tree(int(c))]
 
-    sizes = []
+    usage = AppUsage([], 0.0)
     for pid in (p for proc in procs for p in tree(proc.pid)):
         try:
-            if b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                rss = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-                sizes.append(int(rss.group(1)) // 1024)
+            if b"streamlit" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            rss = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except (OSError, AttributeError):
             continue
-    return ", ".join(f"{mb} MB" for mb in sizes) or "unknown"
+        usage.memory_mb.append(int(rss.group(1)) // 1024)
+        usage.cpu_seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return usage
 
 
 # Run ---------------------------------------------------------------------------------------------------------------
 async def run(base_urls, url, readers: int, editors: int, seconds: float, pages_per_reader: int,
-              write_every: float) -> Results:
+              write_every: float, think: tuple[float, float]) -> Results:
     results = Results()
     tag = f"LOAD{int(time.time())}"
     stop = threading.Event()
     threads = [threading.Thread(target=editor, args=(n, url, tag, stop, results, write_every)) for n in range(editors)]
     deadline = time.monotonic() + seconds
     start = asyncio.Event()
-    tasks = [asyncio.create_task(reader(n, base_urls, pages_per_reader, deadline, start, results))
+    tasks = [asyncio.create_task(reader(n, base_urls, pages_per_reader, deadline, start, results, think))
              for n in range(readers)]
     for t in threads:
         t.start()
@@ -269,11 +280,13 @@ def _percentiles(times: list[float]) -> str:
     return f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s"
 
 
-def report(name: str, results: Results, readers: int, editors: int, write_every: float) -> None:
+def report(name: str, results: Results, readers: int, editors: int, write_every: float,
+           think: tuple[float, float]) -> None:
     writes = {k: len(v) for k, v in results.writes.items()}
     first = [t for key, times in results.by_page.items() if key.startswith("first:") for t in times]
     clicks = [t for key, times in results.by_page.items() if not key.startswith("first:") for t in times]
-    print(f"{name}: {readers} readers, {editors} editors saving every ~{write_every:g} s — {len(results.runs)} page "
+    print(f"{name}: {readers} readers reading each page {think[0]:g}–{think[1]:g} s, {editors} editors saving every "
+          f"~{write_every:g} s — {len(results.runs)} page "
           f"runs, {_percentiles(results.runs)} (goal p95 ≤ {P95_GOAL:.0f} s with 3 processes); writes {writes}, "
           f"{results.refused} refused as concurrent edits (shown to the editor), {len(results.errors)} errors")
     print(f"  opening the link (new session + first page): {_percentiles(first)}; "
@@ -293,6 +306,9 @@ def main() -> int:
     parser.add_argument("--editors", type=int)
     parser.add_argument("--seconds", type=float, help="how long the editors write and readers keep reading")
     parser.add_argument("--pages", type=int, default=4, help="pages each reader opens (default %(default)s)")
+    parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"),
+                        help="seconds a reader reads a page before the next click (default 3 10; --short: 0.2 1, "
+                             "which keeps the server busy on purpose)")
     parser.add_argument("--write-every", type=float,
                         help="seconds between one editor's saves (default 3: 5 editors save ~100 times a minute, a "
                              "busy working session; --short: 0.25, a stress test of lost writes no room produces)")
@@ -302,6 +318,7 @@ def main() -> int:
     editors = args.editors if args.editors is not None else (2 if args.short else 5)
     seconds = min(args.seconds or (15 if args.short else 60), 30 if args.short else 300)
     args.write_every = args.write_every or (0.25 if args.short else 3.0)
+    think = tuple(args.think or ((0.2, 1.0) if args.short else (3.0, 10.0)))
     readers, editors = min(readers, 200), min(editors, 20)  # bounded: this is a test, not an attack
     print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (load 1/5/15 min), "
           f"{os.cpu_count()} cores")
@@ -317,18 +334,23 @@ def main() -> int:
             else:
                 bases, url, procs = start_cluster(state, args.processes)
                 name = f"PostgreSQL, {args.processes} processes" + (" behind nginx" if len(bases) == 1 else "")
-            before = app_memory_mb(procs)
+            before = app_usage(procs)
             try:
                 cpu, wall = time.process_time(), time.perf_counter()
-                results = asyncio.run(run(bases, url, readers, editors, seconds, args.pages, args.write_every))
+                results = asyncio.run(run(bases, url, readers, editors, seconds, args.pages, args.write_every, think))
                 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-                memory = app_memory_mb(procs)
+                after = app_usage(procs)
             finally:
                 for proc in procs:
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(60)
-            report(name, results, readers, editors, args.write_every)
-            print(f"  memory of the app processes: {before} at start, {memory} after the run")
+            report(name, results, readers, editors, args.write_every, think)
+            runs = len(results.runs)
+            print(f"  app processes: {after.cpu_seconds - before.cpu_seconds:.1f} s CPU for {runs} page runs and "
+                  f"{sum(len(w) for w in results.writes.values())} writes "
+                  f"(~{(after.cpu_seconds - before.cpu_seconds) / max(runs, 1) * 1000:.0f} ms per page run); memory "
+                  f"{', '.join(map(str, before.memory_mb))} MB at start, {', '.join(map(str, after.memory_mb))} MB "
+                  f"after")
             print(f"  this script's own CPU (readers' and editors' clients, on the same machine): {cpu:.1f} s in "
                   f"{wall:.1f} s")
             failed |= bool(results.errors) or not results.runs
