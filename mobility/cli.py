@@ -16,7 +16,7 @@ from mobility import budget, spending
 from mobility.activities import activity_links, activity_table, split_goals
 from mobility.asof import parse_as_of, plan_period
 from mobility.auth import save_account
-from mobility.checklists import checklists_json
+from mobility.checklist_documents import checklists_json
 from mobility.db import DatabaseURLError, database_url, make_engine
 from mobility.examples import example_counts, remove_example_data
 from mobility.i18n import DEFAULT_LANG, LANGS, local_today, t
@@ -223,7 +223,7 @@ def cmd_targets(engine, args) -> int:
 
 
 def cmd_checklists(engine, args) -> int:
-    from mobility.checklists import staff_visits_per_year
+    from mobility.checklist_runs import staff_visits_per_year
 
     as_of = as_of_date(engine, args.as_of)
     rows = checklists_json(engine)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from mobility.activities import refresh_latest_status, statuses_at
 from mobility.budget import parse_amount
-from mobility.checklists import STAFF_VISIT_ACTIVITY
+from mobility.checklist_runs import STAFF_VISIT_ACTIVITY
 from mobility.counts import EXAMPLE_FILE, KEY_COLUMNS, read_counts_file
 from mobility.examples import EXAMPLE, seed_once
 from mobility.i18n import TIMEZONE
