@@ -86,6 +86,14 @@ class PageContext:
                       on_click=_set_as_of_param, args=(self.today.isoformat(),))
 
 
+    def source_line(self, data_date: date | None = None, *, source_key: str = "print.source.io") -> None:
+        """The page's one source line, at its foot (issue 10.8): the source and the data date are said once per
+        page, not under every chart or table. Chart images keep their own (an exported image stands alone)."""
+        st.divider()
+        st.caption(self.t("print.source_line", source=self.t(source_key),
+                          date=fmt_date(data_date or self.as_of, self.lang)))
+
+
 def st_pages() -> list:
     """For app.py's router."""
     # No icon here: a page's material icon would become the tab icon, which the browser fetches from a font host.
