@@ -152,10 +152,13 @@ HOUSE_CSS = (
     "a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,[role='button']:focus-visible,"
     "[role='tab']:focus-visible,[role='combobox']:focus-visible,[tabindex]:focus-visible,summary:focus-visible"
     "{outline:3px solid #00487a !important;outline-offset:2px !important}"
-    "[data-testid='stMainBlockContainer']{padding-top:2.75rem !important}"
+    # A lower header bar (its menu button stays, centred) and the title right under it, not under the bar
+    "[data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stSidebarHeader']"
+    "{height:2.25rem !important;min-height:2.25rem !important}"
+    "[data-testid='stMainBlockContainer']{padding-top:2.5rem !important}"
     "#skip-to-fields{position:absolute;left:-9999px;top:0.5rem;z-index:1000000;background:#fff;color:#00487a;"
     "padding:0.5rem 1rem;border:2px solid #00487a;font-weight:600}#skip-to-fields:focus{left:0.5rem}"
-    "h1{padding-top:0.25rem !important}"
+    "h1{padding-top:0 !important}"
     "</style>"
 )
 
