@@ -12,5 +12,7 @@ if __name__ == "__main__":
     st.navigation(st_pages(), position="hidden").run()
 else:
     from mobility.ui.cookies import ROUTES
+    from mobility.ui.startup import prepare_process
 
     app = st.App(__file__, routes=ROUTES)
+    prepare_process()

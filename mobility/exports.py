@@ -4,12 +4,14 @@ Both are registries: a domain adds one ``ChartSpec`` to ``CHARTS`` or one loader
 (the pages' download buttons, ``python -m mobility export-charts`` and ``export``) picks it up.
 """
 
+import hashlib
 import io
 import re
 import threading
 import unicodedata
 import warnings
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -158,6 +160,10 @@ DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_SCALE = 1200, 675, 2
 
 _export_lock = threading.Lock()
 _server_started = False
+# Drawn images by what they show: a write that leaves a chart as it was (most writes, for most charts) does not
+# make Chromium draw it again. ~30 images of 20–200 kB.
+_drawn: OrderedDict[str, bytes] = OrderedDict()
+DRAWN_KEPT = 32
 
 
 def _ensure_export_server() -> None:
@@ -170,6 +176,12 @@ def _ensure_export_server() -> None:
         _server_started = True
 
 
+def start_export_server() -> None:
+    """Start the export Chromium now (at process start-up) rather than on the first image someone asks for; its
+    first drawing is slow too, so draw a small one."""
+    figure_image(go.Figure(go.Bar(x=[1], y=[1])), fmt="svg", width=100, height=100, scale=1)
+
+
 def figure_image(fig: go.Figure, *, fmt: str = "png", width: int | None = None, height: int | None = None,
                  scale: float = DEFAULT_SCALE) -> bytes:
     """``fig`` as PNG or SVG of exactly width·scale × height·scale pixels (default: the figure's own height).
@@ -180,11 +192,19 @@ def figure_image(fig: go.Figure, *, fmt: str = "png", width: int | None = None, 
         raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
     width = int(width or DEFAULT_WIDTH)
     height = int(height or fig.layout.height or DEFAULT_HEIGHT)
+    key = hashlib.sha256(f"{fmt} {width} {height} {scale} {fig.to_json()}".encode()).hexdigest()
     with _export_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return _drawn[key]
         _ensure_export_server()
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+            image = pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+        _drawn[key] = image
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+        return image
 
 
 def print_image(fig: go.Figure, *, lang: str, as_of: date, examples: bool, size: str | PrintSize = DEFAULT_SIZE,

@@ -4,9 +4,11 @@
     .venv/bin/python scripts/load_test.py --short --setup sqlite  # what the test suite runs: 10 readers, 2 editors
 
 Readers are websocket clients that do what a browser does (open a session, ask for a page run, wait until the run has
-finished, then move to another page), all starting at the same moment. Time to a finished page run is measured from
+finished, read it for 3–10 s, then move to another page), all opening the link at the same moment. Time to a finished page run is measured from
 asking for the page (for the first page: from opening the connection) to the server's "script finished" message.
-Editors write counts, activity statuses and spending through the service layer, each write unique. Afterwards every
+Editors write counts, activity statuses and spending through the service layer, each write unique, one save every
+~3 s each. ``--short`` keeps everyone busier on purpose (clicks every 0.2–1 s, saves every 0.25 s): it hunts lost
+writes, not times. It prints the app processes' CPU per page run: what a server needs per reader, on any machine. Afterwards every
 successful write must be in the database and in the audit log exactly once; the script exits 1 if one is missing or
 doubled, or if any page run failed. Servers are started by the script (localhost only) and stopped at the end.
 """
@@ -53,13 +55,14 @@ P95_GOAL = 2.0  # seconds, for 50 readers on 3 processes (the issue's "done when
 @dataclass
 class Results:
     runs: list[float] = field(default_factory=list)
+    by_page: dict[str, list[float]] = field(default_factory=dict)  # "first:/page" or "/page" -> seconds
     errors: list[str] = field(default_factory=list)
     writes: dict[str, list] = field(default_factory=lambda: {"spend": [], "count": [], "status": []})
     refused: int = 0  # concurrent-edit refusals: shown to the editor, not lost
 
 
 # Readers -----------------------------------------------------------------------------------------------------------
-async def _page_run(ws, page: str, started: float, results: Results) -> None:
+async def _page_run(ws, page: str, started: float, results: Results, label: str = "") -> None:
     msg = BackMsg()
     msg.rerun_script.page_name = page
     msg.rerun_script.query_string = ""
@@ -76,12 +79,14 @@ async def _page_run(ws, page: str, started: float, results: Results) -> None:
         elif kind == "script_finished":
             if reply.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 results.errors.append(f"/{page}: run ended with status {reply.script_finished}")
-            results.runs.append(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            results.runs.append(seconds)
+            results.by_page.setdefault(f"{label}/{page}", []).append(seconds)
             return
 
 
 async def reader(n: int, base_urls: list[str], pages_per_reader: int, deadline: float, start: asyncio.Event,
-                 results: Results) -> None:
+                 results: Results, think: tuple[float, float]) -> None:
     rng = random.Random(n)
     url = base_urls[n % len(base_urls)].replace("http://", "ws://") + "/_stcore/stream"
     await start.wait()
@@ -91,16 +96,19 @@ async def reader(n: int, base_urls: list[str], pages_per_reader: int, deadline: 
             for i in range(pages_per_reader):
                 if time.monotonic() > deadline:
                     break
-                await _page_run(ws, rng.choice(PAGES), started if i == 0 else time.perf_counter(), results)
-                await asyncio.sleep(rng.uniform(0.2, 1.0))  # a reader looks at the page before the next click
+                await _page_run(ws, rng.choice(PAGES), started if i == 0 else time.perf_counter(), results,
+                                "first:" if i == 0 else "")
+                await asyncio.sleep(rng.uniform(*think))  # a reader reads the page before the next click
     except (OSError, TimeoutError, websockets.WebSocketException) as exc:
         results.errors.append(f"reader {n}: {exc.__class__.__name__}: {exc}")
 
 
 # Editors -----------------------------------------------------------------------------------------------------------
-def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results) -> None:
-    """Writes in turn: a count (one cell of its own, a new value each time), a status, a spend (unique voucher)."""
+def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results, every: float) -> None:
+    """Writes in turn: a count (one cell of its own, a new value each time), a status, a spend (unique voucher),
+    one save about every ``every`` seconds."""
     engine = make_engine(url)
+    rng = random.Random(1000 + n)
     actor = Actor(f"load.editor{n}", "editor")
     code = ["A1", "A2", "A3", "B1", "B2", "B3", "C1", "D1", "E1", "E2"][n % 10]
     statuses = ["ongoing", "planned"]
@@ -128,7 +136,7 @@ def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results) 
             results.refused += 1
         except Exception as exc:  # noqa: BLE001 - every failure is reported, the run goes on
             results.errors.append(f"editor {n}: {exc.__class__.__name__}: {str(exc)[:200]}")
-        time.sleep(0.25)  # a busy editor, saving several times a second across the room
+        time.sleep(rng.uniform(0.5, 1.5) * every)
     engine.dispose()
 
 
@@ -212,15 +220,45 @@ def start_cluster(state: Path, processes: int) -> tuple[list[str], str, list[sub
     return through, database.group(1), [proc]
 
 
+@dataclass
+class AppUsage:
+    memory_mb: list[int]
+    cpu_seconds: float
+
+
+def app_usage(procs: list[subprocess.Popen]) -> AppUsage:
+    """Resident memory and CPU time so far of every app process (Streamlit, not the Chromium that draws images)."""
+    def tree(pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        return [pid] + [p for c in children for p in tree(int(c))]
+
+    usage = AppUsage([], 0.0)
+    for pid in (p for proc in procs for p in tree(proc.pid)):
+        try:
+            if b"streamlit" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            rss = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except (OSError, AttributeError):
+            continue
+        usage.memory_mb.append(int(rss.group(1)) // 1024)
+        usage.cpu_seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return usage
+
+
 # Run ---------------------------------------------------------------------------------------------------------------
-async def run(base_urls, url, readers: int, editors: int, seconds: float, pages_per_reader: int) -> Results:
+async def run(base_urls, url, readers: int, editors: int, seconds: float, pages_per_reader: int,
+              write_every: float, think: tuple[float, float]) -> Results:
     results = Results()
     tag = f"LOAD{int(time.time())}"
     stop = threading.Event()
-    threads = [threading.Thread(target=editor, args=(n, url, tag, stop, results)) for n in range(editors)]
+    threads = [threading.Thread(target=editor, args=(n, url, tag, stop, results, write_every)) for n in range(editors)]
     deadline = time.monotonic() + seconds
     start = asyncio.Event()
-    tasks = [asyncio.create_task(reader(n, base_urls, pages_per_reader, deadline, start, results))
+    tasks = [asyncio.create_task(reader(n, base_urls, pages_per_reader, deadline, start, results, think))
              for n in range(readers)]
     for t in threads:
         t.start()
@@ -234,14 +272,28 @@ async def run(base_urls, url, readers: int, editors: int, seconds: float, pages_
     return results
 
 
-def report(name: str, results: Results, readers: int, editors: int) -> None:
-    runs = sorted(results.runs)
-    p50 = statistics.median(runs) if runs else float("nan")
-    p95 = runs[min(len(runs) - 1, int(0.95 * len(runs)))] if runs else float("nan")
+def _percentiles(times: list[float]) -> str:
+    times = sorted(times)
+    if not times:
+        return "no runs"
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    return f"p50 {statistics.median(times):.2f} s, p95 {p95:.2f} s"
+
+
+def report(name: str, results: Results, readers: int, editors: int, write_every: float,
+           think: tuple[float, float]) -> None:
     writes = {k: len(v) for k, v in results.writes.items()}
-    print(f"{name}: {readers} readers, {editors} editors — {len(runs)} page runs, p50 {p50:.2f} s, p95 {p95:.2f} s "
-          f"(goal p95 ≤ {P95_GOAL:.0f} s with 3 processes); writes {writes}, {results.refused} refused as concurrent "
-          f"edits (shown to the editor), {len(results.errors)} errors")
+    first = [t for key, times in results.by_page.items() if key.startswith("first:") for t in times]
+    clicks = [t for key, times in results.by_page.items() if not key.startswith("first:") for t in times]
+    print(f"{name}: {readers} readers reading each page {think[0]:g}–{think[1]:g} s, {editors} editors saving every "
+          f"~{write_every:g} s — {len(results.runs)} page "
+          f"runs, {_percentiles(results.runs)} (goal p95 ≤ {P95_GOAL:.0f} s with 3 processes); writes {writes}, "
+          f"{results.refused} refused as concurrent edits (shown to the editor), {len(results.errors)} errors")
+    print(f"  opening the link (new session + first page): {_percentiles(first)}; "
+          f"later clicks: {_percentiles(clicks)}")
+    pages = sorted({key.removeprefix("first:") for key in results.by_page})
+    both = {page: results.by_page.get(page, []) + results.by_page.get("first:" + page, []) for page in pages}
+    print("  per page, p50: " + ", ".join(f"{page} {statistics.median(t):.2f} s" for page, t in both.items()))
     for error in results.errors[:20]:
         print(f"  error: {error}")
 
@@ -254,11 +306,19 @@ def main() -> int:
     parser.add_argument("--editors", type=int)
     parser.add_argument("--seconds", type=float, help="how long the editors write and readers keep reading")
     parser.add_argument("--pages", type=int, default=4, help="pages each reader opens (default %(default)s)")
+    parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"),
+                        help="seconds a reader reads a page before the next click (default 3 10; --short: 0.2 1, "
+                             "which keeps the server busy on purpose)")
+    parser.add_argument("--write-every", type=float,
+                        help="seconds between one editor's saves (default 3: 5 editors save ~100 times a minute, a "
+                             "busy working session; --short: 0.25, a stress test of lost writes no room produces)")
     parser.add_argument("--processes", type=int, default=3, help="app processes on PostgreSQL (default 3)")
     args = parser.parse_args()
     readers = args.readers or (10 if args.short else 50)
     editors = args.editors if args.editors is not None else (2 if args.short else 5)
     seconds = min(args.seconds or (15 if args.short else 60), 30 if args.short else 300)
+    args.write_every = args.write_every or (0.25 if args.short else 3.0)
+    think = tuple(args.think or ((0.2, 1.0) if args.short else (3.0, 10.0)))
     readers, editors = min(readers, 200), min(editors, 20)  # bounded: this is a test, not an attack
     print(f"uptime: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (load 1/5/15 min), "
           f"{os.cpu_count()} cores")
@@ -274,13 +334,25 @@ def main() -> int:
             else:
                 bases, url, procs = start_cluster(state, args.processes)
                 name = f"PostgreSQL, {args.processes} processes" + (" behind nginx" if len(bases) == 1 else "")
+            before = app_usage(procs)
             try:
-                results = asyncio.run(run(bases, url, readers, editors, seconds, args.pages))
+                cpu, wall = time.process_time(), time.perf_counter()
+                results = asyncio.run(run(bases, url, readers, editors, seconds, args.pages, args.write_every, think))
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                after = app_usage(procs)
             finally:
                 for proc in procs:
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(60)
-            report(name, results, readers, editors)
+            report(name, results, readers, editors, args.write_every, think)
+            runs = len(results.runs)
+            print(f"  app processes: {after.cpu_seconds - before.cpu_seconds:.1f} s CPU for {runs} page runs and "
+                  f"{sum(len(w) for w in results.writes.values())} writes "
+                  f"(~{(after.cpu_seconds - before.cpu_seconds) / max(runs, 1) * 1000:.0f} ms per page run); memory "
+                  f"{', '.join(map(str, before.memory_mb))} MB at start, {', '.join(map(str, after.memory_mb))} MB "
+                  f"after")
+            print(f"  this script's own CPU (readers' and editors' clients, on the same machine): {cpu:.1f} s in "
+                  f"{wall:.1f} s")
             failed |= bool(results.errors) or not results.runs
     return 1 if failed else 0
 

@@ -1,0 +1,56 @@
+"""A server process is ready before its first visitor, and what it keeps between runs never shows stale data."""
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from mobility import exports
+from mobility.db import make_engine
+from mobility.models import Activity
+from mobility.plan import load_plan_file
+from tests.conftest import ROOT
+
+
+def test_a_process_started_on_an_empty_database_has_the_plan_before_anyone_asks(tmp_path):
+    """What ``streamlit run app.py`` does before it listens: every module imports, the database is created,
+    migrated and seeded, and the chart-drawing Chromium answers (it draws its first image)."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    code = ("import sys; from mobility.ui.startup import prepare_process; prepare_process(); "
+            "import mobility.exports as e; print(e._server_started, len([m for m in sys.modules "
+            "if m.startswith('mobility.')]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    started, modules = done.stdout.split()
+    assert started == "True" and int(modules) >= 40
+    with Session(make_engine(url)) as s:
+        assert s.execute(select(func.count()).select_from(Activity)).scalar_one() == 28
+
+
+def test_the_plan_file_is_read_again_when_it_changes_and_callers_cannot_change_it_for_others(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("period: {start: 2016, end: 2018}\n", encoding="utf-8")
+    first = load_plan_file(path)
+    first["period"]["end"] = 1999  # a caller changing its copy
+    assert load_plan_file(path)["period"]["end"] == 2018
+    path.write_text("period: {start: 2016, end: 2020}\n", encoding="utf-8")
+    assert load_plan_file(path)["period"]["end"] == 2020
+
+
+@pytest.fixture(scope="module")
+def _export_server():
+    exports._ensure_export_server()
+
+
+def test_a_chart_changed_by_a_write_is_drawn_again_and_an_unchanged_one_is_not(_export_server):
+    """Images are kept by what they show: after a write the new figure gets a new image, never the old one."""
+    before = exports.go.Figure(exports.go.Bar(x=["A", "B"], y=[3, 1]))
+    after = exports.go.Figure(exports.go.Bar(x=["A", "B"], y=[3, 2]))
+    old = exports.figure_image(before, fmt="svg", width=300, height=200, scale=1)
+    new = exports.figure_image(after, fmt="svg", width=300, height=200, scale=1)
+    assert old != new
+    assert exports.figure_image(exports.go.Figure(before), fmt="svg", width=300, height=200, scale=1) is old
+    assert exports.figure_image(before, fmt="png", width=300, height=200, scale=1) != old  # the format counts too
