@@ -1,53 +1,43 @@
-"""Checklists: the plan's checklists and manuals as versioned templates, and runs IO ticks off for a concrete case.
+"""Checklist templates: the plan's checklists and manuals as versioned text, read from data/checklists/*.yaml.
 
 A template's text lives in versions. The newest version is either a *draft* (editable) or *published* (frozen);
-editing a published template opens a new draft, publishing freezes it. A run copies the items of the version it
-starts from, so a later version never changes a checklist someone is working through.
+editing a published template opens a new draft, publishing freezes it. Runs of a template for a concrete case live
+in ``checklist_runs``; a template or run as Markdown, Word or JSON in ``checklist_documents``.
 """
 
 import difflib
-import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 import yaml
-from sqlalchemy import Engine, case, delete, extract, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlmodel import Session
 
-from mobility.i18n import TIMEZONE, fmt_date, fmt_datetime, t
+from mobility.i18n import t
 from mobility.models import (
     Activity,
     ChecklistItem,
-    ChecklistRun,
-    ChecklistRunItem,
     ChecklistTemplate,
     ChecklistTemplateActivity,
     ChecklistVersion,
 )
 from mobility.service import SYSTEM, Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
-from mobility.text import control_character, plain
+from mobility.text import control_character
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "checklists"
 PHASES = ("before", "during", "after")
 AUDIENCES = ("student", "teacher", "host", "staff", "io")
-STAFF_VISIT_ACTIVITY = "C2"
 TEXT_MAX = 500
 TITLE_MAX = 200
 INTRO_MAX = 2000
 NOTE_MAX = 500
-LABEL_MAX = 120
 DUE_MAX_DAYS = 730
 
 _PHASE_WORDS = {
     "sv": {"before": "Före", "during": "Under", "after": "Efter", None: "Allmänt"},
     "en": {"before": "Before", "during": "During", "after": "After", None: "General"},
-}
-_STATUS_WORDS = {
-    "sv": {"draft": "UTKAST", "published": "Publicerad"},
-    "en": {"draft": "DRAFT", "published": "Published"},
 }
 
 
@@ -286,7 +276,7 @@ def search_library(templates: pd.DataFrame, index: pd.DataFrame, *, text: str = 
     return shown
 
 
-def _template(session: Session, key: str) -> ChecklistTemplate:
+def template_by_key(session: Session, key: str) -> ChecklistTemplate:
     template = session.execute(select(ChecklistTemplate).where(ChecklistTemplate.key == key)).scalar_one_or_none()
     if template is None:
         raise ValidationError(f"checklist: {key!r} does not exist")
@@ -303,7 +293,7 @@ def _version(session: Session, template_id: int, number: int | None = None) -> C
     return version
 
 
-def _items(session: Session, version_id: int) -> list[dict]:
+def version_items(session: Session, version_id: int) -> list[dict]:
     rows = session.execute(select(ChecklistItem).where(ChecklistItem.version_id == version_id)
                            .order_by(ChecklistItem.position)).scalars()
     return [{"phase": r.phase, "text_sv": r.text_sv, "text_en": r.text_en, "due_days": r.due_days} for r in rows]
@@ -312,7 +302,7 @@ def _items(session: Session, version_id: int) -> list[dict]:
 def template_detail(engine: Engine, key: str, number: int | None = None) -> dict:
     """One version of a template (default: the newest) with its items in order and its plan activities."""
     with Session(engine) as session:
-        template = _template(session, key)
+        template = template_by_key(session, key)
         version = _version(session, template.id, number)
         codes = session.execute(select(ChecklistTemplateActivity.activity_code)
                                 .where(ChecklistTemplateActivity.template_id == template.id)
@@ -325,14 +315,14 @@ def template_detail(engine: Engine, key: str, number: int | None = None) -> dict
             "activity_titles": {c: {"sv": sv, "en": en} for c, sv, en in titles},
             **version.model_dump(include={"number", "status", "title_sv", "title_en", "intro_sv", "intro_en",
                                           "note", "created_at", "created_by", "published_at", "published_by"}),
-            "items": _items(session, version.id),
+            "items": version_items(session, version.id),
         }
 
 
 def version_list(engine: Engine, key: str) -> list[dict]:
     """Every version of a template, newest first."""
     with Session(engine) as session:
-        template = _template(session, key)
+        template = template_by_key(session, key)
         rows = session.execute(select(ChecklistVersion).where(ChecklistVersion.template_id == template.id)
                                .order_by(ChecklistVersion.number.desc())).scalars()
         return [r.model_dump(include={"number", "status", "note", "created_at", "created_by", "published_at",
@@ -442,13 +432,13 @@ def save_draft(*, engine: Engine, actor: Actor, key: str, items: list[dict], tit
                             ("intro_en", intro_en)) if value is not None
     }
     with write_transaction(engine, actor) as session:
-        template = _template(session, key)
+        template = template_by_key(session, key)
         _check_version(template, expected_version)
         latest = _version(session, template.id)
-        if _items(session, latest.id) == items and all(getattr(latest, k) == v for k, v in texts.items()):
+        if version_items(session, latest.id) == items and all(getattr(latest, k) == v for k, v in texts.items()):
             raise ValidationError(t("checklists.err.unchanged", lang, n=latest.number))
         draft = _draft(session, template, actor)
-        before = {"number": draft.number, "items": _items(session, draft.id),
+        before = {"number": draft.number, "items": version_items(session, draft.id),
                   **{k: getattr(draft, k) for k in texts}}
         session.execute(delete(ChecklistItem).where(ChecklistItem.version_id == draft.id))
         session.add_all(ChecklistItem(version_id=draft.id, position=n, **item) for n, item in enumerate(items))
@@ -477,7 +467,7 @@ def publish(*, engine: Engine, actor: Actor, key: str, note: str = "", expected_
     """Freeze the draft as a published version (the one new runs start from). Returns its number."""
     note = _clean_text("note", note, NOTE_MAX, lang=lang)
     with write_transaction(engine, actor) as session:
-        template = _template(session, key)
+        template = template_by_key(session, key)
         _check_version(template, expected_version)
         latest = _version(session, template.id)
         if latest.status != "draft":
@@ -489,261 +479,3 @@ def publish(*, engine: Engine, actor: Actor, key: str, note: str = "", expected_
               after={"number": latest.number, "status": "published", "note": note})
         _touch(session, template)
         return latest.number
-
-
-# Runs --------------------------------------------------------------------------------------------------------------
-def start_run(*, engine: Engine, actor: Actor, key: str, label: str, reference_date: date | None,
-              lang: str = "en") -> int:
-    """Start a checklist for one case from the newest published version (a draft if none is published yet).
-
-    Items are copied with due dates computed from ``reference_date``. Returns the run's id.
-    """
-    problems = []
-    label = (label or "").strip()
-    if not label:
-        problems.append(t("runs.err.no_label", lang))
-    elif len(label) > LABEL_MAX:
-        problems.append(t("checklists.err.too_long", lang, field=t("checklists.field.label", lang), length=len(label),
-                          limit=LABEL_MAX))
-    if not isinstance(reference_date, date):
-        problems.append(t("runs.err.no_reference", lang))
-    if problems:
-        raise ValidationError(problems)
-    with write_transaction(engine, actor) as session:
-        template = _template(session, key)
-        version = session.execute(
-            select(ChecklistVersion).where(ChecklistVersion.template_id == template.id)
-            .order_by((ChecklistVersion.status == "published").desc(), ChecklistVersion.number.desc()).limit(1)
-        ).scalar_one()
-        run = ChecklistRun(template_id=template.id, version_number=version.number, version_status=version.status,
-                           label=label, reference_date=reference_date, started_at=now(), started_by=actor.name)
-        session.add(run)
-        session.flush()
-        items = _items(session, version.id)
-        session.add_all(
-            ChecklistRunItem(
-                run_id=run.id, position=n, phase=i["phase"], text_sv=i["text_sv"], text_en=i["text_en"],
-                due_date=None if i["due_days"] is None else reference_date + timedelta(days=i["due_days"]),
-            )
-            for n, i in enumerate(items)
-        )
-        audit(session, actor, action="start_run", entity="checklist_run", key=run.id,
-              after={"checklist": key, "version": version.number, "label": label, "reference_date": reference_date})
-        return run.id
-
-
-def _run(session: Session, run_id: int) -> ChecklistRun:
-    run = session.get(ChecklistRun, run_id)
-    if run is None:
-        raise ValidationError(f"run: {run_id} does not exist")
-    return run
-
-
-def tick_item(*, engine: Engine, actor: Actor, run_id: int, item_id: int, done: bool = True) -> None:
-    """Mark one item of an open run as done (who, when) or open it again."""
-    with write_transaction(engine, actor) as session:
-        run = _run(session, run_id)
-        if run.status != "open":
-            raise ValidationError(f"run: {run.label!r} is {run.status}; only open runs can be ticked")
-        item = session.get(ChecklistRunItem, item_id)
-        if item is None or item.run_id != run_id:
-            raise ValidationError(f"item: {item_id} is not in run {run_id}")
-        before = {"item": item.position + 1, "done_by": item.done_by, "done_at": item.done_at}
-        item.done_at, item.done_by = (now(), actor.name) if done else (None, None)
-        audit(session, actor, action="tick_item", entity="checklist_run", key=run_id, before=before,
-              after={"item": item.position + 1, "done_by": item.done_by, "done_at": item.done_at})
-
-
-def complete_run(*, engine: Engine, actor: Actor, run_id: int, lang: str = "en") -> None:
-    """Close a run whose every item is ticked (a completed C2 run counts as a staff visit)."""
-    with write_transaction(engine, actor) as session:
-        run = _run(session, run_id)
-        if run.status != "open":
-            raise ValidationError(t("runs.err.closed", lang, label=run.label,
-                                    status=t(f"runs.status.{run.status}", lang).lower()))
-        still_open = session.execute(select(func.count()).where(ChecklistRunItem.run_id == run_id,
-                                                                ChecklistRunItem.done_at.is_(None))).scalar_one()
-        if still_open:
-            raise ValidationError(t("runs.err.still_open", lang, n=still_open))
-        run.status, run.completed_at, run.completed_by = "completed", now(), actor.name
-        audit(session, actor, action="complete_run", entity="checklist_run", key=run_id,
-              before={"status": "open"}, after={"status": "completed", "label": run.label})
-
-
-def archive_run(*, engine: Engine, actor: Actor, run_id: int) -> None:
-    """Put a run out of the working list; it stays readable (and, if completed, still counts)."""
-    with write_transaction(engine, actor) as session:
-        run = _run(session, run_id)
-        if run.status == "archived":
-            raise ValidationError(f"run: {run.label!r} is already archived")
-        before = run.status
-        run.status, run.archived_at = "archived", now()
-        audit(session, actor, action="archive_run", entity="checklist_run", key=run_id,
-              before={"status": before}, after={"status": "archived", "label": run.label})
-
-
-def delete_run(*, engine: Engine, actor: Actor, run_id: int) -> None:
-    """Remove a run and its ticks for good (e.g. started by mistake); the audit log keeps what it was."""
-    with write_transaction(engine, actor) as session:
-        run = _run(session, run_id)
-        done = session.execute(select(func.count()).where(ChecklistRunItem.run_id == run_id,
-                                                          ChecklistRunItem.done_at.is_not(None))).scalar_one()
-        before = {"label": run.label, "status": run.status, "reference_date": run.reference_date,
-                  "version": run.version_number, "items_done": done}
-        session.execute(delete(ChecklistRunItem).where(ChecklistRunItem.run_id == run_id))
-        session.delete(run)
-        audit(session, actor, action="delete_run", entity="checklist_run", key=run_id, before=before)
-
-
-def run_table(engine: Engine, today: date, *, include_archived: bool = False) -> pd.DataFrame:
-    """One row per run with progress and overdue items, counted in SQL; open runs first, by reference date."""
-    counts = (
-        select(
-            ChecklistRunItem.run_id,
-            func.count().label("n"),
-            func.count(ChecklistRunItem.done_at).label("done"),
-            func.sum(case(((ChecklistRunItem.done_at.is_(None)) & (ChecklistRunItem.due_date < today), 1),
-                          else_=0)).label("overdue"),
-            func.min(case((ChecklistRunItem.done_at.is_(None), ChecklistRunItem.due_date))).label("next_due"),
-        ).group_by(ChecklistRunItem.run_id).subquery()
-    )
-    query = (
-        select(ChecklistRun.id, ChecklistTemplate.key, ChecklistRun.label, ChecklistRun.reference_date,
-               ChecklistRun.status, ChecklistRun.version_number, ChecklistRun.version_status,
-               ChecklistRun.started_by, ChecklistRun.started_at, ChecklistRun.completed_at,
-               func.coalesce(counts.c.n, 0).label("items"), func.coalesce(counts.c.done, 0).label("done"),
-               func.coalesce(counts.c.overdue, 0).label("overdue"), counts.c.next_due)
-        .join(ChecklistTemplate, ChecklistTemplate.id == ChecklistRun.template_id)
-        .outerjoin(counts, counts.c.run_id == ChecklistRun.id)
-        .order_by(case((ChecklistRun.status == "open", 0), else_=1), ChecklistRun.reference_date, ChecklistRun.id)
-    )
-    if not include_archived:
-        query = query.where(ChecklistRun.status != "archived")
-    with Session(engine) as session:
-        rows = session.execute(query).mappings().all()
-    df = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
-    df["progress"] = [d / n if n else 0.0 for d, n in zip(df["done"], df["items"], strict=True)]
-    df.loc[df["status"] != "open", "overdue"] = 0  # a closed run has nothing left to be late with
-    return df
-
-
-def run_detail(engine: Engine, run_id: int, today: date) -> dict:
-    with Session(engine) as session:
-        run = _run(session, run_id)
-        key = session.get(ChecklistTemplate, run.template_id).key
-        items = session.execute(select(ChecklistRunItem).where(ChecklistRunItem.run_id == run_id)
-                                .order_by(ChecklistRunItem.position)).scalars().all()
-        out = {**run.model_dump(), "key": key, "items": [
-            {**i.model_dump(), "overdue": run.status == "open" and i.done_at is None and i.due_date is not None
-             and i.due_date < today}
-            for i in items
-        ]}
-    out["done"] = sum(1 for i in out["items"] if i["done_at"])
-    out["progress"] = out["done"] / len(out["items"]) if out["items"] else 0.0
-    return out
-
-
-def staff_visits_per_year(engine: Engine, as_of: date | None = None) -> dict[int, int]:
-    """Goal C's honest measure: completed runs of a C2 checklist (partner visits by outgoing administrative
-    staff) per year of the visit (the run's reference date). Archived runs that were completed still count.
-
-    With ``as_of``, only runs completed by the end of that (local) day.
-    """
-    year = extract("year", ChecklistRun.reference_date)
-    query = (
-        select(year.label("year"), func.count(func.distinct(ChecklistRun.id)))
-        .join(ChecklistTemplateActivity, ChecklistTemplateActivity.template_id == ChecklistRun.template_id)
-        .where(ChecklistTemplateActivity.activity_code == STAFF_VISIT_ACTIVITY, ChecklistRun.completed_at.is_not(None))
-        .group_by(year).order_by(year)
-    )
-    if as_of is not None:
-        end_of_day = datetime.combine(as_of + timedelta(days=1), time(), TIMEZONE)
-        query = query.where(ChecklistRun.completed_at < end_of_day)
-    with Session(engine) as session:
-        return {int(y): n for y, n in session.execute(query).all()}
-
-
-# Exports -----------------------------------------------------------------------------------------------------------
-def grouped_items(items: list[dict]) -> list[tuple[str | None, list[dict]]]:
-    """Items by phase in the order before, during, after, then those without a phase."""
-    order = [*PHASES, None]
-    return [(p, [i for i in items if i["phase"] == p]) for p in order if any(i["phase"] == p for i in items)]
-
-
-def status_line(detail: dict, lang: str) -> str:
-    word = _STATUS_WORDS[lang][detail["status"]]
-    when = f" {fmt_date(detail['published_at'], lang)}" if detail["published_at"] else ""
-    return f"Version {detail['number']} · {word}{when}"
-
-
-def to_markdown(detail: dict, lang: str) -> str:
-    lines = [f"# {plain(detail[f'title_{lang}'], inline=True)}", "", f"*{status_line(detail, lang)} · "
-             + ("Aktivitet" if lang == "sv" else "Activity") + f" {', '.join(detail['activities'])}*", ""]
-    if detail[f"intro_{lang}"]:
-        lines += [plain(detail[f"intro_{lang}"]), ""]
-    for phase, items in grouped_items(detail["items"]):
-        lines += [f"## {phase_label(phase, lang)}", ""]
-        for item in items:
-            due = fmt_due(item["due_days"], lang)
-            lines.append(f"- [ ] {plain(item[f'text_{lang}'], inline=True)}" + (f" *({due})*" if due else ""))
-        lines.append("")
-    return "\n".join(lines)
-
-
-def to_docx(detail: dict, lang: str) -> bytes:
-    """A Word document IO can print or adapt: title, status, intro, one heading per phase, a box per item."""
-    from docx import Document
-    from docx.shared import Pt
-
-    doc = Document()
-    doc.styles["Normal"].font.name = "Calibri"
-    doc.styles["Normal"].font.size = Pt(11)
-    doc.core_properties.title = detail[f"title_{lang}"]
-    doc.add_heading(detail[f"title_{lang}"], level=1)
-    meta = doc.add_paragraph()
-    meta.add_run(status_line(detail, lang) + " · " + ("Aktivitet" if lang == "sv" else "Activity")
-                 + f" {', '.join(detail['activities'])}").italic = True
-    if detail[f"intro_{lang}"]:
-        doc.add_paragraph(detail[f"intro_{lang}"])
-    for phase, items in grouped_items(detail["items"]):
-        doc.add_heading(phase_label(phase, lang), level=2)
-        for item in items:
-            paragraph = doc.add_paragraph()
-            paragraph.paragraph_format.left_indent = Pt(18)
-            paragraph.paragraph_format.first_line_indent = Pt(-18)
-            paragraph.add_run("☐\t" + item[f"text_{lang}"])
-            if due := fmt_due(item["due_days"], lang):
-                paragraph.add_run(f" ({due})").italic = True
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = f"{detail[f'title_{lang}']} · {status_line(detail, lang)} · Mittuniversitetet, International Office"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def run_markdown(run: dict, title: str, lang: str) -> str:
-    """A run as a record: who ticked what, when."""
-    lines = [f"# {plain(title, inline=True)}", "",
-             f"**{plain(run['label'], inline=True)}** · {fmt_date(run['reference_date'], lang)}", ""]
-    for phase, items in grouped_items(run["items"]):
-        lines += [f"## {phase_label(phase, lang)}", ""]
-        for i in items:
-            mark = "x" if i["done_at"] else " "
-            who = f" – {plain(i['done_by'])}, {fmt_datetime(i['done_at'], lang)}" if i["done_at"] else ""
-            due = f" ({fmt_date(i['due_date'], lang)})" if i["due_date"] else ""
-            lines.append(f"- [{mark}] {plain(i[f'text_{lang}'], inline=True)}{due}{who}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def checklists_json(engine: Engine) -> list[dict]:
-    """For the CLI: each template's current version (the newest published one, else the draft)."""
-    out = []
-    for row in template_table(engine).itertuples():
-        detail = template_detail(engine, row.key, None if pd.isna(row.published) else int(row.published))
-        out.append({
-            "key": row.key, "title": detail["title_sv"], "activities": list(row.activities),
-            "audience": row.audience, "version": detail["number"], "status": detail["status"],
-            "items": [{"phase": i["phase"], "text": i["text_sv"]} for i in detail["items"]],
-        })
-    return out

@@ -27,7 +27,7 @@ from mobility.audit import audit_entries
 from mobility.charts import timeline
 from mobility.charts_budget import burn_chart
 from mobility.charts_targets import balance_chart, mix_chart, national_comparison_chart, target_chart
-from mobility.checklists import checklists_json
+from mobility.checklist_documents import checklists_json
 from mobility.counts import counts_frame
 from mobility.examples import example_counts
 from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_sek, local_time, t

@@ -11,7 +11,7 @@ from functools import cache
 import pandas as pd
 from sqlalchemy import Engine
 
-from mobility import budget, checklists, targets
+from mobility import budget, checklist_runs, targets
 from mobility.activities import CLOSED, activity_table, area_summaries, is_overdue
 
 # Worst first: the order a manager should look at them in.
@@ -116,7 +116,7 @@ def area_cards(engine: Engine, as_of: date) -> list[AreaStatus]:
     report = targets.report_from_cube(cube[cube["year"] <= year] if year else cube.iloc[0:0], year)
     goals = targets.plan_goals()["targets"]
     by_area = {g.area: {**r, "year": year} for g, r in zip(goals, report["targets"], strict=True)}
-    visits = checklists.staff_visits_per_year(engine, as_of)  # completed by as_of, whatever its year
+    visits = checklist_runs.staff_visits_per_year(engine, as_of)  # completed by as_of, whatever its year
     measures = {"C": {"visits": visits}, "D": {"year": year, "mix": report["composition"]} if year else {}}
     cards = []
     for area in area_summaries(engine):

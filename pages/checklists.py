@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from mobility import checklists
+from mobility import checklist_documents, checklists
 from mobility.i18n import fmt_date, fmt_datetime
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
@@ -24,7 +24,7 @@ def version_word(status: str, number: int) -> str:
 
 
 def show_items(items: list[dict]) -> None:
-    for phase, group in checklists.grouped_items(items):
+    for phase, group in checklist_documents.grouped_items(items):
         st.markdown(f"#### {checklists.phase_label(phase, lang)}")
         st.markdown("\n".join(
             f"- {plain(i[f'text_{lang}'], inline=True)}"
@@ -42,7 +42,7 @@ if print_view:
     st.html("<style>[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stSidebarCollapsedControl']"
             "{display:none}</style>")
     st.title(plain(detail[f"title_{lang}"], inline=True))
-    st.caption(checklists.status_line(detail, lang) + " · " + t("checklists.activities", codes=", ".join(
+    st.caption(checklist_documents.status_line(detail, lang) + " · " + t("checklists.activities", codes=", ".join(
         detail["activities"])))
     st.markdown(plain(detail[f"intro_{lang}"]))
     show_items(detail["items"])
@@ -130,10 +130,10 @@ st.markdown(plain(detail[f"intro_{lang}"]))
 # One row, like the follow-up page's downloads, with the print link level with the buttons
 downloads = st.container(horizontal=True, vertical_alignment="center")
 file_stem = f"{key}-v{detail['number']}-{lang}"
-downloads.download_button(t("checklists.download.docx"), data=lambda: checklists.to_docx(detail, lang),
+downloads.download_button(t("checklists.download.docx"), data=lambda: checklist_documents.to_docx(detail, lang),
                           file_name=f"{file_stem}.docx", icon=":material/description:", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-downloads.download_button(t("checklists.download.md"), data=checklists.to_markdown(detail, lang),
+downloads.download_button(t("checklists.download.md"), data=checklist_documents.to_markdown(detail, lang),
                           file_name=f"{file_stem}.md", mime="text/markdown", icon=":material/markdown:",
                           on_click="ignore")
 downloads.page_link("pages/checklists.py", label=t("checklists.print"), icon=":material/print:",

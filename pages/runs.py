@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from mobility import checklists
+from mobility import checklist_documents, checklist_runs, checklists
 from mobility.i18n import fmt_date, fmt_datetime, fmt_pct
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
@@ -25,14 +25,14 @@ st.caption(t("runs.lead"))
 with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False):
     with st.form("start-run", clear_on_submit=True):
         key = st.selectbox(t("runs.start.checklist"), list(titles), format_func=titles.get)
-        label = st.text_input(t("runs.start.label"), max_chars=checklists.LABEL_MAX,
+        label = st.text_input(t("runs.start.label"), max_chars=checklist_runs.LABEL_MAX,
                               placeholder=t("runs.start.label_hint"))
         st.caption(t("runs.start.privacy"))
         reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
                                   min_value=ctx.period.first, help=t("runs.start.reference_help"))
         if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
             try:
-                run_id = checklists.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
+                run_id = checklist_runs.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
                                               reference_date=reference, lang=lang)
             except WRITE_ERRORS as exc:
                 shell.show_write_error(exc, lang)
@@ -45,7 +45,7 @@ with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False
 # Runs --------------------------------------------------------------------------------------------------------------
 st.header(t("runs.list"), divider="gray")
 show_archived = st.toggle(t("runs.show_archived"), key="archived", bind="query-params")
-runs = cached_query(checklists.run_table)(ctx.as_of, include_archived=show_archived)
+runs = cached_query(checklist_runs.run_table)(ctx.as_of, include_archived=show_archived)
 if runs.empty:
     st.info(t("runs.none"))
     st.stop()
@@ -87,7 +87,7 @@ table_with_downloads(
 labels = dict(zip(runs["id"], runs["label"], strict=True))
 run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
                        default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
-run = cached_query(checklists.run_detail)(int(run_id), ctx.as_of)
+run = cached_query(checklist_runs.run_detail)(int(run_id), ctx.as_of)
 st.subheader(plain(run["label"], inline=True))
 st.markdown(
     t("runs.detail.meta", title=plain(titles[run["key"]]), n=run["version_number"],
@@ -100,7 +100,7 @@ st.progress(run["progress"], text=t("runs.detail.progress", done=run["done"], n=
                                      pct=fmt_pct(100 * run["progress"], lang, 0)))
 
 editable = run["status"] == "open"
-for phase, items in checklists.grouped_items(run["items"]):
+for phase, items in checklist_documents.grouped_items(run["items"]):
     st.markdown(f"#### {checklists.phase_label(phase, lang)}")
     for item in items:
         done = item["done_at"] is not None
@@ -115,14 +115,14 @@ for phase, items in checklists.grouped_items(run["items"]):
             st.caption(due)
         if ticked != done:
             try:
-                checklists.tick_item(engine=engine(), actor=ctx.actor, run_id=run["id"], item_id=item["id"],
+                checklist_runs.tick_item(engine=engine(), actor=ctx.actor, run_id=run["id"], item_id=item["id"],
                                      done=ticked)
             except WRITE_ERRORS as exc:
                 shell.show_write_error(exc, lang)
             else:
                 shell.saved(t("runs.detail.ticked" if ticked else "runs.detail.unticked"))
 
-st.download_button(t("runs.download"), data=checklists.run_markdown(run, titles[run["key"]], lang),
+st.download_button(t("runs.download"), data=checklist_documents.run_markdown(run, titles[run["key"]], lang),
                    file_name=f"checklista-{run['id']}-{lang}.md", mime="text/markdown", on_click="ignore",
                    icon=":material/markdown:")
 
@@ -131,22 +131,22 @@ st.subheader(t("runs.manage"))
 b1, b2, b3 = st.columns(3)
 action = None
 if editable and b1.button(t("runs.complete"), type="primary", icon=":material/task_alt:"):
-    action = (checklists.complete_run, "runs.complete.done")
+    action = (checklist_runs.complete_run, "runs.complete.done")
 if run["status"] != "archived" and b2.button(t("runs.archive"), icon=":material/archive:"):
-    action = (checklists.archive_run, "runs.archive.done")
+    action = (checklist_runs.archive_run, "runs.archive.done")
 with b3.popover(t("runs.delete"), icon=":material/delete:"):
     st.caption(t("runs.delete.warning"))
     if st.button(t("runs.delete.confirm"), type="primary"):
-        action = (checklists.delete_run, "runs.delete.done")
+        action = (checklist_runs.delete_run, "runs.delete.done")
 if action:
     write, message = action
     try:
         write(engine=engine(), actor=ctx.actor, run_id=run["id"],
-              **({"lang": lang} if write is checklists.complete_run else {}))
+              **({"lang": lang} if write is checklist_runs.complete_run else {}))
     except WRITE_ERRORS as exc:
         shell.show_write_error(exc, lang)
     else:
-        if write is not checklists.complete_run:
+        if write is not checklist_runs.complete_run:
             st.query_params.pop("run", None)
             st.session_state.pop("_url_run", None)
         shell.saved(t(message, label=run["label"]))

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mobility import checklists  # noqa: E402
+from mobility import checklist_documents, checklist_runs, checklists  # noqa: E402
 from mobility.db import make_engine  # noqa: E402
 from mobility.plan import init_database  # noqa: E402
 from mobility.service import Actor  # noqa: E402
@@ -28,10 +28,10 @@ def seed_runs(engine, n: int) -> None:
     """``n`` runs over the templates, half of their items ticked: a busy year for IO."""
     keys = list(checklists.template_table(engine)["key"])
     for i in range(n):
-        run_id = checklists.start_run(engine=engine, actor=EDITOR, key=keys[i % len(keys)], label=f"Case {i}",
+        run_id = checklist_runs.start_run(engine=engine, actor=EDITOR, key=keys[i % len(keys)], label=f"Case {i}",
                                       reference_date=date(2027, 1 + i % 12, 1))
-        for item in checklists.run_detail(engine, run_id, date.today())["items"][::2]:
-            checklists.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=item["id"])
+        for item in checklist_runs.run_detail(engine, run_id, date.today())["items"][::2]:
+            checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=item["id"])
 
 
 def time_page(page: str, runs: int = 8, **params) -> tuple[float, float]:
@@ -67,7 +67,7 @@ def main() -> None:
     start = time.perf_counter()
     detail = checklists.template_detail(engine, "b3-outgoing-teacher")
     for _ in range(20):
-        checklists.to_docx(detail, "sv")
+        checklist_documents.to_docx(detail, "sv")
     print(f"DOCX export: {(time.perf_counter() - start) / 20 * 1000:.0f} ms per file")
 
 

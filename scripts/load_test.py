@@ -4,13 +4,15 @@
     .venv/bin/python scripts/load_test.py --short --setup sqlite  # what the test suite runs: 10 readers, 2 editors
 
 Readers are websocket clients that do what a browser does (open a session, ask for a page run, wait until the run has
-finished, read it for 3–10 s, then move to another page), all opening the link at the same moment. Time to a finished page run is measured from
+finished, read it for 3–10 s, then move to another page), all opening the link at the same moment. Time to a
+finished page run is measured from
 asking for the page (for the first page: from opening the connection) to the server's "script finished" message.
 Editors write counts, activity statuses and spending through the service layer, each write unique, one save every
 ~3 s each. ``--short`` keeps everyone busier on purpose (clicks every 0.2–1 s, saves every 0.25 s): it hunts lost
-writes, not times. It prints the app processes' CPU per page run: what a server needs per reader, on any machine. Afterwards every
-successful write must be in the database and in the audit log exactly once; the script exits 1 if one is missing or
-doubled, or if any page run failed. Servers are started by the script (localhost only) and stopped at the end.
+writes, not times. It prints the app processes' CPU per page run: what a server needs per reader, on any machine.
+Afterwards every successful write must be in the database and in the audit log exactly once; the script exits 1 if
+one is missing or doubled, or if any page run failed. Servers are started by the script (localhost only) and stopped
+at the end.
 """
 
 import argparse

@@ -154,7 +154,7 @@ def test_a_crafted_history_at_five_dates_in_the_domain_and_the_cli(crafted, day,
     from mobility import cli
     from mobility.activities import activity_table
     from mobility.budget import budget_report
-    from mobility.checklists import staff_visits_per_year
+    from mobility.checklist_runs import staff_visits_per_year
     from mobility.targets import targets_report
 
     statuses, late, spent, year, visits = FIVE[day]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from docx import Document
 
+from mobility import checklist_documents, checklist_runs
 from mobility import checklists as cl
 from mobility.activities import activity_detail
 from mobility.audit import audit_entries
@@ -26,13 +27,13 @@ def engine(bare_engine):
 
 
 def start(engine, key=C2, label="Staff visit, partner X, May 2027", reference=date(2027, 5, 3)) -> int:
-    return cl.start_run(engine=engine, actor=EDITOR, key=key, label=label, reference_date=reference)
+    return checklist_runs.start_run(engine=engine, actor=EDITOR, key=key, label=label, reference_date=reference)
 
 
 def finish(engine, run_id: int) -> None:
-    for item in cl.run_detail(engine, run_id, date.today())["items"]:
-        cl.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=item["id"])
-    cl.complete_run(engine=engine, actor=EDITOR, run_id=run_id)
+    for item in checklist_runs.run_detail(engine, run_id, date.today())["items"]:
+        checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=item["id"])
+    checklist_runs.complete_run(engine=engine, actor=EDITOR, run_id=run_id)
 
 
 # The plan's checklists ---------------------------------------------------------------------------------------------
@@ -117,10 +118,10 @@ def test_a_checklist_in_progress_keeps_its_version(engine):
     items = cl.template_detail(engine, C2)["items"]
     cl.save_draft(engine=engine, actor=EDITOR, key=C2, items=items[:5])
     cl.publish(engine=engine, actor=EDITOR, key=C2)
-    running = cl.run_detail(engine, first, date.today())
+    running = checklist_runs.run_detail(engine, first, date.today())
     assert running["version_number"] == 1 and len(running["items"]) == len(items)
     assert [i["text_sv"] for i in running["items"]] == [i["text_sv"] for i in items]
-    second = cl.run_detail(engine, start(engine), date.today())
+    second = checklist_runs.run_detail(engine, start(engine), date.today())
     assert second["version_number"] == 2 and len(second["items"]) == 5
 
 
@@ -164,7 +165,7 @@ def test_a_reader_cannot_edit_or_start(engine):
     with pytest.raises(NotAllowed):
         cl.publish(engine=engine, actor=VIEWER, key=B3)
     with pytest.raises(NotAllowed):
-        cl.start_run(engine=engine, actor=VIEWER, key=B3, label="x", reference_date=date(2027, 1, 1))
+        checklist_runs.start_run(engine=engine, actor=VIEWER, key=B3, label="x", reference_date=date(2027, 1, 1))
 
 
 # Library -----------------------------------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_docx_export_opens_and_holds_every_item(engine):
     """Word is where IO works: the file opens with python-docx and holds the title, every item and the draft mark."""
     for lang in ("sv", "en"):
         detail = cl.template_detail(engine, B3)
-        doc = Document(io.BytesIO(cl.to_docx(detail, lang)))
+        doc = Document(io.BytesIO(checklist_documents.to_docx(detail, lang)))
         body = "\n".join(p.text for p in doc.paragraphs)
         assert detail[f"title_{lang}"] in body
         assert all(item[f"text_{lang}"] in body for item in detail["items"])
@@ -204,7 +205,7 @@ def test_docx_export_opens_and_holds_every_item(engine):
 
 def test_markdown_export_is_a_checklist(engine):
     detail = cl.template_detail(engine, C2)
-    md = cl.to_markdown(detail, "en")
+    md = checklist_documents.to_markdown(detail, "en")
     assert md.startswith(f"# {detail['title_en']}") and md.count("- [ ] ") == len(detail["items"])
     assert "(16 weeks before)" in md
 
@@ -215,32 +216,32 @@ def test_ticks_progress_and_overdue(engine):
     reference = date(2027, 5, 3)
     run_id = start(engine, reference=reference)
     today = reference - timedelta(weeks=9)  # the items due 10 weeks or more before are late
-    run = cl.run_detail(engine, run_id, today)
+    run = checklist_runs.run_detail(engine, run_id, today)
     first = run["items"][0]
     assert first["due_date"] == reference - timedelta(weeks=16)
     late = [i for i in run["items"] if i["overdue"]]
     assert late and all(i["due_date"] < today for i in late)
-    cl.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=first["id"])
-    run = cl.run_detail(engine, run_id, today)
+    checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=first["id"])
+    run = checklist_runs.run_detail(engine, run_id, today)
     assert run["items"][0]["done_by"] == "io.editor" and run["items"][0]["done_at"] is not None
     assert run["done"] == 1 and run["progress"] == pytest.approx(1 / len(run["items"]))
-    row = cl.run_table(engine, today).set_index("id").loc[run_id]
+    row = checklist_runs.run_table(engine, today).set_index("id").loc[run_id]
     assert (row["done"], row["overdue"]) == (1, len(late) - 1)
-    cl.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=first["id"], done=False)
-    assert cl.run_detail(engine, run_id, today)["done"] == 0
+    checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run_id, item_id=first["id"], done=False)
+    assert checklist_runs.run_detail(engine, run_id, today)["done"] == 0
 
 
 def test_a_run_is_closed_only_when_every_item_is_ticked_then_archived(engine):
     run_id = start(engine)
     with pytest.raises(ValidationError, match="still open"):
-        cl.complete_run(engine=engine, actor=EDITOR, run_id=run_id)
+        checklist_runs.complete_run(engine=engine, actor=EDITOR, run_id=run_id)
     finish(engine, run_id)
     with pytest.raises(ValidationError, match="only open runs"):
-        cl.tick_item(engine=engine, actor=EDITOR, run_id=run_id,
-                     item_id=cl.run_detail(engine, run_id, date.today())["items"][0]["id"], done=False)
-    cl.archive_run(engine=engine, actor=EDITOR, run_id=run_id)
-    assert run_id not in set(cl.run_table(engine, date.today())["id"])
-    assert run_id in set(cl.run_table(engine, date.today(), include_archived=True)["id"])
+        checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run_id,
+                     item_id=checklist_runs.run_detail(engine, run_id, date.today())["items"][0]["id"], done=False)
+    checklist_runs.archive_run(engine=engine, actor=EDITOR, run_id=run_id)
+    assert run_id not in set(checklist_runs.run_table(engine, date.today())["id"])
+    assert run_id in set(checklist_runs.run_table(engine, date.today(), include_archived=True)["id"])
 
 
 @pytest.mark.parametrize(("label", "reference", "message"), [
@@ -251,19 +252,19 @@ def test_a_run_is_closed_only_when_every_item_is_ticked_then_archived(engine):
 ])
 def test_a_run_without_a_label_or_date_is_refused(engine, label, reference, message):
     with pytest.raises(ValidationError, match=message):
-        cl.start_run(engine=engine, actor=EDITOR, key=B3, label=label, reference_date=reference)
-    assert cl.run_table(engine, date.today()).empty
+        checklist_runs.start_run(engine=engine, actor=EDITOR, key=B3, label=label, reference_date=reference)
+    assert checklist_runs.run_table(engine, date.today()).empty
 
 
 def test_refusals_on_a_swedish_page_are_in_swedish(engine):
     """The page passes its language: an editor reading Swedish gets Swedish messages, still naming the field."""
     with pytest.raises(ValidationError) as refused:
-        cl.start_run(engine=engine, actor=EDITOR, key=B3, label=" ", reference_date=None, lang="sv")
+        checklist_runs.start_run(engine=engine, actor=EDITOR, key=B3, label=" ", reference_date=None, lang="sv")
     assert refused.value.problems == ["etikett: ärendet behöver en etikett (t.ex. ”Utresande lärare, partner X, "
                                       "mars 2027”)", "referensdatum: välj ett datum (t.ex. avresan)"]
     run_id = start(engine)
     with pytest.raises(ValidationError, match="punkt\\(er\\) är fortfarande öppna"):
-        cl.complete_run(engine=engine, actor=EDITOR, run_id=run_id, lang="sv")
+        checklist_runs.complete_run(engine=engine, actor=EDITOR, run_id=run_id, lang="sv")
     with pytest.raises(ValidationError, match="punkt 1: texten \\(sv\\) är tom"):
         cl.save_draft(engine=engine, actor=EDITOR, key=B3, items=[{"phase": None, "text_sv": "", "text_en": "x"}],
                       lang="sv")
@@ -271,8 +272,8 @@ def test_refusals_on_a_swedish_page_are_in_swedish(engine):
 
 def test_deleting_a_run_removes_it_and_the_log_keeps_what_it_was(engine):
     run_id = start(engine, label="Started by mistake")
-    cl.delete_run(engine=engine, actor=EDITOR, run_id=run_id)
-    assert cl.run_table(engine, date.today(), include_archived=True).empty
+    checklist_runs.delete_run(engine=engine, actor=EDITOR, run_id=run_id)
+    assert checklist_runs.run_table(engine, date.today(), include_archived=True).empty
     entry = audit_entries(engine, entity="checklist_run", action="delete_run").iloc[0]
     assert json.loads(entry["before"])["label"] == "Started by mistake"
     actions = set(audit_entries(engine, entity="checklist_run")["action"])
@@ -285,8 +286,8 @@ def test_completed_c2_runs_count_as_staff_visits_per_year(engine):
         finish(engine, start(engine, reference=reference))
     start(engine, reference=date(2027, 6, 1))  # still open
     finish(engine, start(engine, key=B3, reference=date(2027, 4, 1)))  # a teacher, not staff
-    cl.archive_run(engine=engine, actor=EDITOR, run_id=1)
-    assert cl.staff_visits_per_year(engine) == {2027: 2, 2028: 1}
+    checklist_runs.archive_run(engine=engine, actor=EDITOR, run_id=1)
+    assert checklist_runs.staff_visits_per_year(engine) == {2027: 2, 2028: 1}
 
 
 # CLI ---------------------------------------------------------------------------------------------------------------
@@ -345,11 +346,11 @@ def test_an_editor_starts_and_ticks_a_run_and_goal_c_counts_it(app, engine):
     at.checkbox[0].check().run()
     assert not at.exception
     assert "Avbockad av io.editor" in texts(at) and at.checkbox[0].value
-    run = cl.run_detail(engine, int(at.query_params["run"]), date.today())
+    run = checklist_runs.run_detail(engine, int(at.query_params["run"]), date.today())
     assert run["done"] == 1 and run["items"][0]["done_by"] == "io.editor"
     for item in run["items"][1:]:
-        cl.tick_item(engine=engine, actor=EDITOR, run_id=run["id"], item_id=item["id"])
-    cl.complete_run(engine=engine, actor=EDITOR, run_id=run["id"])
+        checklist_runs.tick_item(engine=engine, actor=EDITOR, run_id=run["id"], item_id=item["id"])
+    checklist_runs.complete_run(engine=engine, actor=EDITOR, run_id=run["id"])
     assert "2027: **1**" in texts(app("overview", as_of=local_today().isoformat()))  # completed today
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
-from mobility import checklists
+from mobility import checklist_runs
 from tests.conftest import EDITOR
 
 C2 = "c2-staff-partner-visit"
@@ -34,7 +34,7 @@ def test_the_checklist_library_counts_items_and_versions_as_numbers(app):
 
 
 def test_the_runs_table_has_numeric_counts_and_real_dates(app, engine):
-    checklists.start_run(engine=engine, actor=EDITOR, key=C2, label="Anna, Lyon", reference_date=date(2018, 9, 1))
+    checklist_runs.start_run(engine=engine, actor=EDITOR, key=C2, label="Anna, Lyon", reference_date=date(2018, 9, 1))
     table = table_with(app("runs", lang="en", actor=EDITOR), "Ticked")
     table = table[table["Case"] == "Anna, Lyon"]
     for column in ("Ticked", "Items", "Overdue", "Done"):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from mobility import budget, checklists, counts, exports, followup, meetings, spending, targets
+from mobility import budget, checklist_runs, counts, exports, followup, meetings, spending, targets
 from mobility.activities import activity_detail, set_status
 from mobility.audit import audit_entries
 from mobility.cli import activities_json
@@ -124,14 +124,14 @@ def test_the_budget_report_and_a_new_entry_agree(both):
 def test_a_checklist_run_from_start_to_staff_visit_agrees(both):
     """Start a C2 run, tick every item, complete it: one staff visit in the year of the visit."""
     for db in both:
-        before = checklists.staff_visits_per_year(db)  # the example runs
-        run_id = checklists.start_run(engine=db, actor=EDITOR, key=C2, label="Staff visit, partner X",
+        before = checklist_runs.staff_visits_per_year(db)  # the example runs
+        run_id = checklist_runs.start_run(engine=db, actor=EDITOR, key=C2, label="Staff visit, partner X",
                                       reference_date=date(2027, 5, 3))
-        for item in checklists.run_detail(db, run_id, TODAY)["items"]:
-            checklists.tick_item(engine=db, actor=EDITOR, run_id=run_id, item_id=item["id"])
-        checklists.complete_run(engine=db, actor=EDITOR, run_id=run_id)
-        assert checklists.staff_visits_per_year(db) == {**before, 2027: 1}
-    tables = [_plain(checklists.run_table(db, TODAY, include_archived=True)) for db in both]
+        for item in checklist_runs.run_detail(db, run_id, TODAY)["items"]:
+            checklist_runs.tick_item(engine=db, actor=EDITOR, run_id=run_id, item_id=item["id"])
+        checklist_runs.complete_run(engine=db, actor=EDITOR, run_id=run_id)
+        assert checklist_runs.staff_visits_per_year(db) == {**before, 2027: 1}
+    tables = [_plain(checklist_runs.run_table(db, TODAY, include_archived=True)) for db in both]
     assert tables[0] == tables[1] and len(tables[1]) == 1 + sum(before.values())
 
 

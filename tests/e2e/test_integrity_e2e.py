@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from mobility import checklists, meetings
+from mobility import checklist_runs, checklists, meetings
 from mobility.activities import activity_detail, set_status
 from mobility.budget import change_allocation
 from mobility.db import make_engine
@@ -38,7 +38,7 @@ def seeded_server(tmp_path_factory):
     items[0] = {**items[0], "text_sv": TYPED, "text_en": TYPED}
     checklists.save_draft(engine=engine, actor=EDITOR, key=key, items=items, intro_sv=TYPED, intro_en=TYPED)
     checklists.publish(engine=engine, actor=EDITOR, key=key, note=TYPED)
-    run = checklists.start_run(engine=engine, actor=EDITOR, key=key, label=TYPED[:100], reference_date=today)
+    run = checklist_runs.start_run(engine=engine, actor=EDITOR, key=key, label=TYPED[:100], reference_date=today)
     engine.dispose()
     for url in _run_server(tmp):
         yield url, {"key": key, "run": run, "today": local_today().isoformat()}
