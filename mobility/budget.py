@@ -1,11 +1,10 @@
-"""Budget: allocations (the plan's figure and later decisions), the append-only spending ledger, its import, the report.
+"""Budget: allocations (the plan's figure and later decisions), the ledger read against them, the report.
 
 Money is integer öre inside; kronor appear only at the edges (JSON, the page, the XLSX), so every sum is exact.
 """
 
 import io
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -16,76 +15,13 @@ from mobility.activities import assumed_end_month, month_end
 from mobility.examples import EXAMPLE
 from mobility.i18n import fmt_sek, local_today, t
 from mobility.models import Activity, AllocationChange, Area, Plan, Spend
+from mobility.parsing import MAX_AMOUNT_ORE, ORE, parse_amount, parse_day, sek, shown
 from mobility.service import Actor, ConcurrentEditError, ValidationError, audit, now, write_transaction
 from mobility.text import control_character
 
-ORE = 100
-MAX_AMOUNT_ORE = 10_000_000 * ORE
 IDLE_AFTER_MONTHS = 6
 FLAGS = ("over_budget", "unfunded_spend", "idle", "not_decided", "cofinancing_required")
-IMPORT_COLUMNS = ("date", "activity", "amount_sek", "description", "reference")
-DESCRIPTION_MAX = 500
-REFERENCE_MAX = 60
 NOTE_MAX = 1000
-SOURCES = ("manual", "import", "example")
-
-
-# Amounts and dates as people write them ------------------------------------------------------------------------
-_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?", re.ASCII)  # 0–9 only
-_KRONOR = re.compile(r"\s*kr\.?$", re.IGNORECASE)  # compiled once: 50 000 amounts in an import
-_NOT_DIGIT = re.compile(r"\D")
-
-
-def parse_amount(value) -> int:
-    """'75 000,50', '-2 500', '1234.5', or a spreadsheet number → öre. ValueError for anything else."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value * ORE
-    if isinstance(value, float | Decimal):
-        if not Decimal(value).is_finite():
-            raise ValueError(value)
-        ore = Decimal(repr(value) if isinstance(value, float) else value) * ORE
-        if ore != ore.to_integral_value():
-            raise ValueError(value)
-        return int(ore)
-    text = _KRONOR.sub("", str(value).strip().replace("\u2212", "-"))
-    m = _AMOUNT.fullmatch(text)
-    if not m:
-        raise ValueError(value)
-    kronor = int(_NOT_DIGIT.sub("", m[2]))
-    ore = kronor * ORE + int((m[3] or "0").ljust(2, "0"))
-    return -ore if m[1] == "-" else ore
-
-
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?", re.ASCII)
-
-
-def parse_day(value) -> date:
-    """A date or datetime cell, or text 'YYYY-MM-DD' (a time after it is ignored). ValueError otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = _DAY.fullmatch(str(value or "").strip())
-    if not m:
-        raise ValueError(value)
-    if m[4]:
-        time.fromisoformat(m[4])  # a time after the date must be a real one: 99:99:99 is not
-    return date(int(m[1]), int(m[2]), int(m[3]))
-
-
-def sek(ore: int | None) -> int | float | None:
-    """Öre → kronor as a JSON number: whole kronor stay integers, öre become two exact decimals."""
-    if ore is None or pd.isna(ore):
-        return None
-    ore = int(ore)
-    return ore // ORE if ore % ORE == 0 else float(Decimal(ore) / ORE)
-
-
-def sek_text(ore: int) -> str:
-    """Öre → exact kronor as text for the audit log: ``1234.56``."""
-    return str(Decimal(ore) / ORE)
 
 
 def add_months(day: date, months: int) -> date:
@@ -370,10 +306,6 @@ def allocation_history(engine: Engine, *, code: str) -> dict:
         }
 
 
-def _shown(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
 # Writing ----------------------------------------------------------------------------------------------------------
 def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decided_on, note: str,
                       expected_changes: int, lang: str = "sv", today: date | None = None) -> int:
@@ -389,7 +321,7 @@ def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decide
         elif amount_ore > MAX_AMOUNT_ORE:
             problems.append(where("allocation", t("budget.err.amount_max", lang)))
     except ValueError:
-        problems.append(where("allocation", t("budget.err.amount", lang, value=_shown(amount))))
+        problems.append(where("allocation", t("budget.err.amount", lang, value=shown(amount))))
     try:
         day = parse_day(decided_on)
         if day > (today or local_today()):
@@ -400,7 +332,7 @@ def change_allocation(*, engine: Engine, actor: Actor, code: str, amount, decide
 
             problems += check_effective_on(day, plan_period(engine), (today or local_today()), lang)
     except ValueError:
-        problems.append(where("decided_on", t("budget.err.date", lang, value=_shown(decided_on))))
+        problems.append(where("decided_on", t("budget.err.date", lang, value=shown(decided_on))))
     note = (note or "").strip()
     if control_character(note):
         problems.append(where("note", t("text.err.control", lang, field="note", code=control_character(note))))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
-from mobility import budget, spending
+from mobility import budget, parsing, spending
 from mobility.activities import activity_links, activity_table, split_goals
 from mobility.asof import parse_as_of, plan_period
 from mobility.auth import save_account
@@ -299,7 +299,7 @@ def cmd_budget(engine, args) -> int:
 def cmd_import_spend(engine, args) -> int:
     data = _read(args.file)
     result = spending.import_spend(engine=engine, actor=_cli_actor(args), data=data, filename=args.file.name, lang="en")
-    total = Decimal(result.total_ore) / budget.ORE
+    total = Decimal(result.total_ore) / parsing.ORE
     print(f"Imported {len(result.rows)} entries ({total:.2f} SEK) from {args.file.name}; "
           f"skipped {len(result.skipped)} already in the ledger"
           + (f": {', '.join(r.reference for r in result.skipped)}" if result.skipped else ""))

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from mobility.activities import refresh_latest_status, statuses_at
-from mobility.budget import parse_amount
 from mobility.checklist_runs import STAFF_VISIT_ACTIVITY
 from mobility.counts import EXAMPLE_FILE, KEY_COLUMNS, read_counts_file
 from mobility.examples import EXAMPLE, seed_once
@@ -29,6 +28,7 @@ from mobility.models import (
     Spend,
     StatusChange,
 )
+from mobility.parsing import parse_amount
 from mobility.service import now
 from mobility.spending import activity_ids
 

@@ -10,19 +10,10 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from mobility.budget import (
-    DESCRIPTION_MAX,
-    IMPORT_COLUMNS,
-    MAX_AMOUNT_ORE,
-    REFERENCE_MAX,
-    _shown,
-    parse_amount,
-    parse_day,
-    sek_text,
-)
 from mobility.files import paused_gc, read_table
 from mobility.i18n import local_today, t
 from mobility.models import Activity, Spend
+from mobility.parsing import MAX_AMOUNT_ORE, parse_amount, parse_day, sek_text, shown
 from mobility.service import (
     Actor,
     ConcurrentEditError,
@@ -33,6 +24,10 @@ from mobility.service import (
     write_transaction,
 )
 from mobility.text import control_character
+
+IMPORT_COLUMNS = ("date", "activity", "amount_sek", "description", "reference")
+DESCRIPTION_MAX = 500
+REFERENCE_MAX = 60
 
 
 def activity_ids(session: Session) -> dict[str, int]:
@@ -67,10 +62,10 @@ def _check_entry(values: dict, *, codes: dict[str, int], today: date, lang: str,
         if clean["spent_on"] > today:
             problems.append(where("date", t("budget.err.date_future", lang, value=clean["spent_on"].isoformat())))
     except ValueError:
-        problems.append(where("date", t("budget.err.date", lang, value=_shown(values.get("date")))))
+        problems.append(where("date", t("budget.err.date", lang, value=shown(values.get("date")))))
     code = str(values.get("activity") or "").strip().upper()
     if code not in codes:
-        problems.append(where("activity", t("budget.err.activity", lang, value=_shown(values.get("activity")))))
+        problems.append(where("activity", t("budget.err.activity", lang, value=shown(values.get("activity")))))
     try:
         clean["amount_ore"] = parse_amount(values.get("amount_sek"))
         if clean["amount_ore"] == 0:
@@ -78,7 +73,7 @@ def _check_entry(values: dict, *, codes: dict[str, int], today: date, lang: str,
         elif abs(clean["amount_ore"]) > MAX_AMOUNT_ORE:
             problems.append(where("amount_sek", t("budget.err.amount_max", lang)))
     except ValueError:
-        problems.append(where("amount_sek", t("budget.err.amount", lang, value=_shown(values.get("amount_sek")))))
+        problems.append(where("amount_sek", t("budget.err.amount", lang, value=shown(values.get("amount_sek")))))
     description = str(values.get("description") or "").strip()
     for column in ("description", "reference"):
         control = control_character(values.get(column))
@@ -181,7 +176,7 @@ def _check_file(data: bytes, filename: str, *, codes: dict[str, int], lang: str,
 
         entry, problems = _check_entry(values, codes=codes, today=today, lang=lang, where=where, row=n,
                                        reference_required=True)
-        reference = _shown(values["reference"])
+        reference = shown(values["reference"])
         if reference in first_row_of:
             problems.append(where("reference", t("budget.err.reference_twice", lang, value=reference,
                                                  other=first_row_of[reference])))

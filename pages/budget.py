@@ -185,7 +185,7 @@ st.dataframe(
         t("budget.col.flags"): st.column_config.TextColumn(width=190),
     },
 )
-st.caption(t("budget.table_caption", date=fmt_date(as_of, lang)))
+st.caption(t("budget.table_caption"))
 stem = f"budget-mobilitetsplan-{as_of.isoformat()}{'-' + area if area else ''}"
 # The house order and wording of table downloads (as table_downloads): CSV, then Excel
 downloads = st.container(horizontal=True)
@@ -225,7 +225,7 @@ if code:
         st.caption(t("budget.burn.no_allocation", code=code))
     draw_burn(code, f"{code} {shorten(titles[code], 60, placeholder=' …')}", None if pd.isna(row["allocated_ore"])
               else int(row["allocated_ore"]), f"budget-forbrukning-{code}-{lang}", code)
-st.caption(t("budget.burn.caption", funded=funded, date=fmt_date(as_of, lang)))
+st.caption(t("budget.burn.caption", funded=funded))
 
 # The ledger ----------------------------------------------------------------------------------------------------
 st.header(t("budget.ledger"), divider="gray")
@@ -260,5 +260,6 @@ if len(entries):
                     stem=f"{'utgifter' if lang == 'sv' else 'spending'}{'-' + area if area else ''}")
 else:
     st.caption(t("budget.ledger.empty"))
+ctx.source_line(as_of)  # the position's date: a year filter moves it to that year's end
 if not ctx.actor.can_edit:
     st.caption(t("auth.edit_hint"))

@@ -20,7 +20,7 @@ counts = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.as_of
 st.header(t("comms.per_term"), divider="gray")
 if counts:
     st.table(communications.table_by_term(counts, lang), hide_index=True)
-    st.caption(t("comms.per_term_caption", date=fmt_date(ctx.as_of, lang)))
+    st.caption(t("comms.per_term_caption"))
 else:
     st.caption(t("comms.none_yet"))
 
@@ -46,6 +46,7 @@ if rows:
                        t("comms.col.note"): st.column_config.TextColumn(width=320)},
     )
 
+ctx.source_line()
 shell.editors_only_below(ctx)
 codes = [""] + list(cached_query(activity_table)(ctx.as_of)["code"])
 with st.form("communication", clear_on_submit=True):

@@ -34,6 +34,16 @@ def show_conflict(exc: counts.CountConflict) -> None:
                   t("counts.col.now"): [number(v) for _, _, v in exc.conflicts]}, hide_index=True, width="stretch")
 
 
+def grid_label(column: str, code: str) -> str:
+    """The grid's row labels, short (its columns are narrow so every programme is in view): "Grund", "Alla"."""
+    if column == "level" or not code:
+        return t(f"counts.grid.short.{column}.{code}")
+    return t(f"counts.{column}.{code}")
+
+
+row_help = {"level": " · ".join(f"{grid_label('level', v)} = {t(f'counts.level.{v}')}" for v in counts.LEVELS),
+            "faculty": f"{grid_label('faculty', '')} = {t('counts.faculty.')}"}
+
 ctx.heading(t("counts.title"))
 st.caption(t("counts.lead"))
 grid_tab, import_tab, records_tab, example_tab = st.tabs(
@@ -61,18 +71,23 @@ with grid_tab:
     drawn = st.session_state[drawn_key]
     if any(source == "example" for _, source in stored.values()):
         st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('counts.grid.example_cells')}")
-    grid = counts_grid.grid_frame(rows, stored, label=lambda column, code: t(f"counts.{column}.{code}"))
-    number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d"}
+    grid = counts_grid.grid_frame(rows, stored, label=grid_label)
+    number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d", "width": 66}
     edited = st.data_editor(
         grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed", placeholder="–",
         height=min(len(grid), 16) * 35 + 38,  # the whole term at a glance, scrolling only past 8 breakdowns
         column_config={
-            **{c: st.column_config.TextColumn(t(f"counts.{c}"), disabled=True, pinned=True)
-               for c in counts_grid.ROW_COLUMNS},
-            **{p: st.column_config.NumberColumn(t(f"counts.programme.{p}"), **number_column)
+            **{c: st.column_config.TextColumn(t(f"counts.{c}"), disabled=True, pinned=True, width=w,
+                                              help=row_help.get(c))
+               for c, w in zip(counts_grid.ROW_COLUMNS, (80, 66, 76), strict=True)},
+            **{p: st.column_config.NumberColumn(t(f"counts.grid.short.{p}"), help=t(f"counts.programme.{p}"),
+                                                **number_column)
                for p in counts.PROGRAMMES},
         },
     )
+    st.caption(t("counts.grid.legend", items=" · ".join(
+        f"{short} = {full}" for p in counts.PROGRAMMES
+        if (short := t(f"counts.grid.short.{p}")) != (full := t(f"counts.programme.{p}")))))
     st.caption(t("counts.grid.help"))
     cells, expected = counts_grid.edited_cells(edited, drawn, year=year, term=term, group=group)
     if cells:

@@ -103,6 +103,7 @@ if recorded:
     )
 
 open_actions = cached_query(meetings.actions)(as_of=ctx.as_of)  # listed in the report above, under "late"
+ctx.source_line()
 shell.editors_only_below(ctx)
 if open_actions:
     with st.form("close-action", clear_on_submit=True):

@@ -290,5 +290,6 @@ if detail["history"]:
     )
 else:
     st.caption(t("overview.detail.no_history"))
+ctx.source_line()
 if not ctx.actor.can_edit:
     st.caption(t("auth.edit_hint"))

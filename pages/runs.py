@@ -69,14 +69,17 @@ table_with_downloads(
     },
     stem="checklistor-arenden" if lang == "sv" else "checklist-runs", sheet="runs", lang=lang,
     hide_index=True, width="stretch", alt=t("runs.list"), placeholder="–",
+    # Every column in view on a laptop: the ticked count is in "Klart" (%) and "Punkter" on screen, and in the files
+    column_order=[t(f"runs.col.{c}") for c in ("label", "checklist", "reference", "status", "progress", "items",
+                                               "overdue", "next_due")],
     column_config={
         t("runs.col.reference"): date_column(t("runs.col.reference"), lang),
         t("runs.col.next_due"): date_column(t("runs.col.next_due"), lang),
         **{t(f"runs.col.{c}"): count_column(t(f"runs.col.{c}"), lang) for c in ("done", "items", "overdue")},
-        t("runs.col.label"): st.column_config.TextColumn(width=190),  # room for the counts on a laptop
-        t("runs.col.checklist"): st.column_config.TextColumn(width=170),
+        t("runs.col.label"): st.column_config.TextColumn(width=180),
+        t("runs.col.checklist"): st.column_config.TextColumn(width=160),
         t("runs.col.progress"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
-                                                                width="small"),
+                                                                width="small", help=t("runs.col.progress_help")),
     },
 )
 

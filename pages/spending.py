@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from mobility import budget, files, spending
+from mobility import budget, files, parsing, spending
 from mobility.i18n import fmt_date, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
@@ -46,8 +46,8 @@ with record, st.form("spend"):
                               placeholder=t("budget.field.activity"))
     amount_text = c3.text_input(t("budget.field.amount_sek"), placeholder="12 500,50", help=t("budget.form.help"))
     d1, d2 = st.columns([3, 1])
-    description = d1.text_input(t("budget.field.description"), max_chars=budget.DESCRIPTION_MAX)
-    reference = d2.text_input(t("budget.field.reference"), max_chars=budget.REFERENCE_MAX)
+    description = d1.text_input(t("budget.field.description"), max_chars=spending.DESCRIPTION_MAX)
+    reference = d2.text_input(t("budget.field.reference"), max_chars=spending.REFERENCE_MAX)
     if st.form_submit_button(t("budget.form.save"), type="primary"):
         try:
             spending.add_spend(engine=engine(), actor=ctx.actor, spent_on=day, activity=spend_code or "",
@@ -56,7 +56,7 @@ with record, st.form("spend"):
             shell.show_write_error(exc, lang)
         else:
             shell.saved(t("budget.form.saved", code=spend_code,
-                          amount=kr(budget.parse_amount(amount_text), exact=True)))
+                          amount=kr(parsing.parse_amount(amount_text), exact=True)))
 
 with upload_tab:
     st.markdown(t("budget.import.help"))

@@ -164,6 +164,4 @@ else:
     sources = ", ".join(f"[{y}]({u})" for y, u in cached_query(targets.national_sources)())
     st.caption(t("targets.national.caption", sources=sources))
 
-# One source line for the whole page, not one per chart
-st.divider()
-st.caption(t("print.source_line", source=t("print.source.io"), date=fmt_date(data["updated_at"], lang)))
+ctx.source_line(data["updated_at"])  # one for the whole page, not one per chart

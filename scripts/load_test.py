@@ -105,6 +105,16 @@ async def reader(n: int, base_urls: list[str], pages_per_reader: int, deadline: 
         results.errors.append(f"reader {n}: {exc.__class__.__name__}: {exc}")
 
 
+async def warm_up(apps: list[str]) -> None:
+    """Before the meeting the server has been serving: one visit to every page on every process (directly, not
+    through the proxy, which would send it to one process)."""
+    for base in apps:
+        url = base.replace("http://", "ws://") + "/_stcore/stream"
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT) as ws:
+            for page in dict.fromkeys(PAGES):
+                await _page_run(ws, page, time.perf_counter(), Results())
+
+
 # Editors -----------------------------------------------------------------------------------------------------------
 def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results, every: float) -> None:
     """Writes in turn: a count (one cell of its own, a new value each time), a status, a spend (unique voucher),
@@ -180,7 +190,7 @@ def check_writes(url: str, tag: str, results: Results) -> list[str]:
 
 
 # Servers -----------------------------------------------------------------------------------------------------------
-def start_sqlite(state: Path) -> tuple[list[str], str, list[subprocess.Popen]]:
+def start_sqlite(state: Path) -> tuple[list[str], list[str], str, list[subprocess.Popen]]:
     url = f"sqlite:///{state / 'mobility.db'}"
     port = 20_000 + int.from_bytes(os.urandom(2)) % 30_000
     env = {**os.environ, "DATABASE_URL": url}
@@ -198,10 +208,10 @@ def start_sqlite(state: Path) -> tuple[list[str], str, list[subprocess.Popen]]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit(f"the app did not start; see {state / 'app.log'}") from None
             time.sleep(0.3)
-    return [base], url, [proc]
+    return [base], [base], url, [proc]
 
 
-def start_cluster(state: Path, processes: int) -> tuple[list[str], str, list[subprocess.Popen]]:
+def start_cluster(state: Path, processes: int) -> tuple[list[str], list[str], str, list[subprocess.Popen]]:
     port = 20_000 + int.from_bytes(os.urandom(2)) % 30_000
     proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve_cluster.sh"), str(processes), str(port)],
                             cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -219,7 +229,7 @@ def start_cluster(state: Path, processes: int) -> tuple[list[str], str, list[sub
         raise SystemExit("the cluster did not start:\n" + text)
     apps = re.findall(r"^app \d+: (\S+)", text, re.M)
     through = [f"http://127.0.0.1:{port}"] if "nginx in front" in lines[-1] else apps
-    return through, database.group(1), [proc]
+    return through, apps, database.group(1), [proc]
 
 
 @dataclass
@@ -331,11 +341,12 @@ def main() -> int:
             state = Path(tmp)
             os.chmod(state, 0o755)
             if setup == "sqlite":
-                bases, url, procs = start_sqlite(state)
+                bases, apps, url, procs = start_sqlite(state)
                 name = "SQLite, 1 process"
             else:
-                bases, url, procs = start_cluster(state, args.processes)
+                bases, apps, url, procs = start_cluster(state, args.processes)
                 name = f"PostgreSQL, {args.processes} processes" + (" behind nginx" if len(bases) == 1 else "")
+            asyncio.run(warm_up(apps))
             before = app_usage(procs)
             try:
                 cpu, wall = time.process_time(), time.perf_counter()

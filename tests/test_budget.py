@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from mobility import budget, cli, example_data, spending
+from mobility import budget, cli, example_data, parsing, spending
 from mobility.audit import audit_entries
 from mobility.charts_budget import burn_chart
 from mobility.examples import remove_example_data
@@ -101,13 +101,13 @@ def test_a_bad_decision_names_its_fields(clean):
     ("\u2212300", -30_000), (75000.5, 7_500_050), (12, 1_200),
 ])
 def test_amounts_are_read_the_swedish_way_to_the_ore(text, ore):
-    assert budget.parse_amount(text) == ore
+    assert parsing.parse_amount(text) == ore
 
 
 @pytest.mark.parametrize("text", ["abc", "1,234.56", "12,345", "1 23", "", None, 0.001])
 def test_amounts_that_are_not_amounts_are_refused(text):
     with pytest.raises(ValueError):
-        budget.parse_amount(text)
+        parsing.parse_amount(text)
 
 
 def test_spending_over_the_allocation_is_over_budget_to_the_ore(clean):

@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from mobility import budget
+from mobility.charts import INK
 from mobility.charts_budget import burn_chart
 from mobility.charts_targets import balance_chart, mix_chart, national_comparison_chart, target_chart
+from mobility.exports import CHARTS
 from mobility.targets import targets_page, targets_report
 
 END = date(2018, 12, 31)
@@ -48,3 +50,20 @@ def test_patterned_bars_keep_their_colour_underneath(engine):
     bars = [trace for trace in fig.data if trace.type == "bar"]
     assert {bar.marker.pattern.shape for bar in bars} == {"", "/"}
     assert all(bar.marker.pattern.bgcolor == bar.marker.color for bar in bars)
+
+
+@pytest.mark.parametrize("as_of", [date(2017, 6, 30), END])
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_schedule_tells_every_status_apart_without_colour(engine, lang, as_of):
+    """In greyscale the schedule still says each activity's status: the bars of each status carry their own fill
+    pattern, and every bar and start marker has its status written beside it."""
+    fig = CHARTS["timeline"].make(engine, lang, as_of).figure
+    bars = [trace for trace in fig.data if trace.type == "bar"]
+    assert len(bars) >= 3 and len({look(bar) for bar in bars}) == len(bars), [look(bar) for bar in bars]
+    statuses = set()
+    for trace in fig.data:
+        word = trace.name.lower()
+        assert len(trace.text) == len(trace.y) and all(text.startswith(word) for text in trace.text), trace.name
+        assert trace.textfont.color == INK, "the words in the ink colour, not the status colour"
+        statuses.add(word)
+    assert len(statuses) >= 4, statuses  # done, in progress, late, not started (and cancelled at the end)

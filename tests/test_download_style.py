@@ -3,6 +3,7 @@
 
 import pytest
 
+from mobility.i18n import t
 from tests.conftest import EDITOR
 
 CSV, XLSX = "Ladda ner CSV", "Ladda ner Excel (XLSX)"
@@ -20,10 +21,32 @@ def test_every_table_offers_csv_then_excel_in_the_same_words(app, page):
                for label in download_labels(app(page, actor=EDITOR)))
 
 
+SOURCE = {"sv": ("Källa:", "Data per"), "en": ("Source:", "Data as of")}
+SOURCED_PAGES = ["targets", "overview", "budget", "followup", "communications"]
+
+
+@pytest.mark.parametrize("page", SOURCED_PAGES)
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_the_targets_page_names_its_source_and_data_date_once(app, lang):
-    """One source line for the page, not a data date under every chart."""
-    captions = [c.value for c in app("targets", lang=lang).caption]
-    dated = [c for c in captions if ("Data per" if lang == "sv" else "Data as of") in c]
-    assert len(dated) == 1 and dated[0].startswith("Källa:" if lang == "sv" else "Source:"), dated
-    assert captions[-1] == dated[0], "at the foot of the page"
+def test_a_page_names_its_source_and_data_date_once_at_its_foot(app, page, lang):
+    """One source line for the page, not a data date under every chart or table."""
+    source, as_of = SOURCE[lang]
+    captions = [c.value for c in app(page, lang=lang).main.caption]
+    dated = [c for c in captions if as_of in c]
+    assert len(dated) == 1 and dated[0].startswith(source), dated
+    assert [c for c in captions if c != t("auth.edit_hint", lang)][-1] == dated[0], "at the foot of the page"
+
+
+def test_the_budget_says_its_date_under_the_title_and_in_the_source_line_only(app):
+    """Under the tables and the burn chart the date no longer repeats (it was in three captions)."""
+    captions = [c.value for c in app("budget", as_of="2017-06-30").main.caption]
+    source_line = t("print.source_line", "sv", source=t("print.source.io", "sv"), date="2017-06-30")
+    assert [c for c in captions if "2017-06-30" in c] == ["Per datum 2017-06-30", source_line]
+
+
+@pytest.mark.parametrize("page", ["budget", "press", "targets"])
+def test_what_a_chart_image_holds_is_said_behind_its_size_not_under_every_chart(app, page):
+    at = app(page)
+    sizes = [s for s in at.selectbox if s.label == "Bildstorlek"]
+    assert len(sizes) >= 2, page
+    assert all(s.help and "källa och datum" in s.help for s in sizes)
+    assert not [c.value for c in at.main.caption if "Bilden görs för tryck" in c.value]

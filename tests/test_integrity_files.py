@@ -10,7 +10,8 @@ import pytest
 
 from mobility import counts, spending
 from mobility.audit import audit_entries
-from mobility.budget import ledger_summary, parse_amount, parse_day
+from mobility.budget import ledger_summary
+from mobility.parsing import parse_amount, parse_day
 from mobility.service import ValidationError, data_version
 from tests.conftest import EDITOR
 from tests.hostile_files import corpus

@@ -23,9 +23,10 @@ def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, 
     """
     spec = exports.CHARTS[chart]
     row = st.container(horizontal=True, vertical_alignment="bottom")
+    # What the image holds is said behind the size's (?), not in a line under every chart of the page
     size = row.selectbox(t("print.size_label", lang), list(SIZES), index=list(SIZES).index(DEFAULT_SIZE),
                          format_func=lambda s: t(f"print.size.{s}", lang), key=f"print-size-{chart}-{variant}",
-                         width=240)
+                         width=240, help=t("export.help", lang))
     for fmt in exports.FORMATS:
         row.download_button(
             t(f"export.{fmt}", lang),
@@ -42,8 +43,6 @@ def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, 
             file_name=exports.zip_file_name(lang, as_of=as_of, size=size), mime="application/zip",
             on_click="ignore", icon=":material/folder_zip:", key="export-all-charts",
         )
-    width, height = SIZES[size].width, SIZES[size].height
-    st.caption(t("export.help", lang, size=f"{width} × {height}" if height else t(f"print.size.{size}", lang)))
 
 
 def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = None) -> None:

@@ -85,6 +85,13 @@ class PageContext:
             st.button(self.t("asof.show_today"), type="tertiary", icon=":material/today:", key="_as_of_today",
                       on_click=_set_as_of_param, args=(self.today.isoformat(),))
 
+    def source_line(self, data_date: date | None = None, *, source_key: str = "print.source.io") -> None:
+        """The page's one source line, at its foot (issue 10.8): the source and the data date are said once per
+        page, not under every chart or table. Chart images keep their own (an exported image stands alone)."""
+        st.divider()
+        st.caption(self.t("print.source_line", source=self.t(source_key),
+                          date=fmt_date(data_date or self.as_of, self.lang)))
+
 
 # The router's pages by path, for links: a link to a Page object skips Streamlit's lookup of the file on disk
 # (a realpath per link, a dozen links per run). Filled by the first router run; until then links name the path.
@@ -157,10 +164,13 @@ HOUSE_CSS = (
     "a:focus-visible,button:focus-visible,input:focus-visible,textarea:focus-visible,[role='button']:focus-visible,"
     "[role='tab']:focus-visible,[role='combobox']:focus-visible,[tabindex]:focus-visible,summary:focus-visible"
     "{outline:3px solid #00487a !important;outline-offset:2px !important}"
-    "[data-testid='stMainBlockContainer']{padding-top:2.75rem !important}"
+    # A lower header bar (its menu button stays, centred) and the title right under it, not under the bar
+    "[data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stSidebarHeader']"
+    "{height:2.25rem !important;min-height:2.25rem !important}"
+    "[data-testid='stMainBlockContainer']{padding-top:2.5rem !important}"
     "#skip-to-fields{position:absolute;left:-9999px;top:0.5rem;z-index:1000000;background:#fff;color:#00487a;"
     "padding:0.5rem 1rem;border:2px solid #00487a;font-weight:600}#skip-to-fields:focus{left:0.5rem}"
-    "h1{padding-top:0.25rem !important}"
+    "h1{padding-top:0 !important}"
     "</style>"
 )
 

@@ -35,9 +35,10 @@ def test_the_modebar_saves_a_named_png_at_twice_the_size_without_a_logo(server, 
 def test_server_side_png_and_the_zip_download_from_the_overview(server, page, tmp_path):
     """The reader picks a print size: the PNG has it and one file-name pattern; the ZIP holds the caption file."""
     open_page(page, f"{server}/overview?lang=en")
-    expect(page.get_by_text("The image is made for print (1920 × 1080)")).to_be_visible()
+    size = page.get_by_test_id("stSelectbox").filter(has_text="Image size")
+    expect(size.get_by_role("combobox")).to_have_value("1920 × 1080 (slides)")
     choose(page, "Image size", "Column 85 mm, 300 dpi")
-    expect(page.get_by_text("The image is made for print (Column 85 mm, 300 dpi)")).to_be_visible()
+    expect(size.get_by_role("combobox")).to_have_value("Column 85 mm, 300 dpi")
     with page.expect_download() as download:
         page.get_by_role("button", name="PNG for print").click()
     name = download.value.suggested_filename
