@@ -1,17 +1,19 @@
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
 from mobility import followup, meetings, report
-from mobility.i18n import fmt_date
+from mobility.i18n import fmt_date, fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import table_with_downloads
 from mobility.ui.widgets import url_date_input, url_selectbox
 
 ctx = shell.page("followup")
+SECTION_ROWS = 100  # rows of one report section drawn on the page
 lang, t = ctx.lang, ctx.t
 
 ctx.heading(t("page.followup"))
@@ -46,7 +48,7 @@ if chosen == OTHER:
 else:
     since = date.fromisoformat(chosen)
 
-data = cached_query(followup.followup_report)(since=since, as_of=ctx.as_of)
+data = cached_build(followup.followup_report)(since=since, as_of=ctx.as_of)  # shared: read, never changed
 st.markdown(f"**{report.dates_line(data, lang)}**")
 meeting = next((m for m in recorded if m["held_on"] == since), None)
 if meeting and (meeting["chair"] or meeting["attendees"]):
@@ -74,17 +76,36 @@ st.header(t("report.summary"), divider="gray")
 header, rows = report.summary_table(data, lang)
 st.table([dict(zip(header, row, strict=True)) for row in rows], hide_index=True)
 st.markdown("  \n".join(report.summary_lines(data, lang)))
-for group, sections in report.grouped(data):
+
+
+@cached_build
+def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
+    """Each section's title and its rows as drawn (or its empty line), once per data version, period and language.
+
+    On screen a section shows its first rows; the downloaded report holds them all (a busy period or a bulk import
+    can add tens of thousands, and a page that draws them all takes seconds)."""
+    drawn = []
+    for group, sections in report.grouped(cached_build(followup.followup_report)(since=since, as_of=as_of)):
+        parts = []
+        for section in sections:
+            header, rows = report.table(replace(section, rows=section.rows[:SECTION_ROWS]), lang)
+            parts.append((report.section_title(section, lang), report.empty_line(section, lang), len(section.rows),
+                          [dict(zip(header, [plain(c, inline=True) for c in row], strict=True)) for row in rows]))
+        drawn.append((group, parts))
+    return drawn
+
+
+for group, parts in _section_tables(since, ctx.as_of, lang):
     st.header(t(f"followup.group.{group}"), divider="gray")
-    for section in sections:
-        header, rows = report.table(section, lang)
+    for title, empty_line, total, rows in parts:
         if rows:
-            st.subheader(report.section_title(section, lang))
+            st.subheader(title)
             # A static table: the report is read (and printed) like the document it downloads as.
-            st.table([dict(zip(header, [plain(c, inline=True) for c in row], strict=True)) for row in rows],
-                     hide_index=True)
+            st.table(rows, hide_index=True)
+            if total > len(rows):
+                st.caption(t("followup.section.more", shown=fmt_int(len(rows), lang), total=fmt_int(total, lang)))
         else:
-            st.caption(report.empty_line(section, lang))  # an empty section takes one line, as on paper
+            st.caption(empty_line)  # an empty section takes one line, as on paper
 
 st.header(t("followup.meetings"), divider="gray")
 if recorded:

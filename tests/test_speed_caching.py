@@ -91,3 +91,13 @@ def test_two_pages_helpers_of_the_same_name_are_cached_apart():
         exec(compile("def _figures(engine):\n    return 1\n", page, "exec"), scope)
         helpers.append(scope["_figures"])
     assert data._name(helpers[0]) != data._name(helpers[1])
+
+
+def test_a_long_section_of_the_follow_up_shows_its_first_rows_and_says_the_report_holds_all(app, clean):
+    for n in range(120):
+        spending.add_spend(engine=clean, actor=EDITOR, spent_on="2018-12-10", activity="B2", amount="10",
+                           description=f"december {n}", reference=f"D-{n}")
+    at = app("followup", lang="en", as_of="2018-12-31")
+    assert not at.exception
+    assert max(len(table.value) for table in at.table) == 100
+    assert any("The first 100 of 120 rows are shown here" in c.value for c in at.caption)
