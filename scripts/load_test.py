@@ -125,6 +125,7 @@ def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results, 
     code = ["A1", "A2", "A3", "B1", "B2", "B3", "C1", "D1", "E1", "E2"][n % 10]
     statuses = ["ongoing", "planned"]
     i = 0
+    stop.wait(rng.uniform(0, every))  # editors do not all save at the instant the room opens the link
     while not stop.is_set():
         i += 1
         try:
@@ -148,7 +149,7 @@ def editor(n: int, url: str, tag: str, stop: threading.Event, results: Results, 
             results.refused += 1
         except Exception as exc:  # noqa: BLE001 - every failure is reported, the run goes on
             results.errors.append(f"editor {n}: {exc.__class__.__name__}: {str(exc)[:200]}")
-        time.sleep(rng.uniform(0.5, 1.5) * every)
+        stop.wait(rng.uniform(0.5, 1.5) * every)
     engine.dispose()
 
 
