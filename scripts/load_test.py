@@ -359,6 +359,11 @@ def main() -> int:
                     proc.send_signal(signal.SIGTERM)
                     proc.wait(60)
             report(name, results, readers, editors, args.write_every, think)
+            if results.errors:  # the page shows a redacted message; the server's log has the cause
+                for log in sorted(state.glob("**/app*.log")):
+                    text = log.read_text(errors="replace")
+                    if "Traceback" in text:
+                        print(f"  {log.name}, last traceback:\n" + "Traceback" + text.rsplit("Traceback", 1)[1][:3000])
             runs = len(results.runs)
             print(f"  app processes: {after.cpu_seconds - before.cpu_seconds:.1f} s CPU for {runs} page runs and "
                   f"{sum(len(w) for w in results.writes.values())} writes "

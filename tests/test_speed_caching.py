@@ -10,6 +10,7 @@ import sys
 import textwrap
 
 import pytest
+import streamlit as st
 
 from mobility import spending
 from mobility.examples import remove_example_data
@@ -101,3 +102,24 @@ def test_a_long_section_of_the_follow_up_shows_its_first_rows_and_says_the_repor
     assert not at.exception
     assert max(len(table.value) for table in at.table) == 100
     assert any("The first 100 of 120 rows are shown here" in c.value for c in at.caption)
+
+
+def test_a_miss_is_built_by_the_callers_own_helper_not_by_another_runs_of_the_same_name(db_url):
+    """Sessions run the same page at once, and each run defines the page's helper anew, reading its own globals
+    (its language). A miss must be built by the caller's helper: not by an English run's defined a moment later, nor
+    by one whose run has not yet reached the globals it reads (under load this was a NameError on the budget page)."""
+    code = "@cached_build\ndef _label(engine, key, lang):\n    return WORDS[key]\n"
+
+    def run_of_page(words: dict | None):
+        scope = {"__name__": "__main__", "cached_build": data.cached_build}
+        exec(compile(code, "pages/budget.py", "exec"), scope)
+        if words is not None:
+            scope["WORDS"] = words
+        return scope["_label"]
+
+    st.session_state["_data_version"] = 10**9  # a version no other test has cached: every call below is a miss
+    swedish = run_of_page({"area": "område"})
+    english = run_of_page({"area": "area"})
+    run_of_page(None)  # a third session's run, halfway: its helper is defined, its WORDS not yet
+    assert swedish("area", "sv") == "område"
+    assert english("area", "en") == "area"

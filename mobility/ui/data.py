@@ -1,5 +1,6 @@
 """One engine per process, and cached reads keyed on the data version so every write shows at once."""
 
+import threading
 from collections.abc import Callable
 from functools import wraps
 
@@ -29,17 +30,24 @@ def current_version() -> int:
     return version
 
 
-_QUERIES: dict[str, Callable] = {}
+# The function a cache miss runs is the caller's own, passed beside the cache key (which holds only its name): a
+# page's helper reads the globals of the run that defined it (its language, its filters), and another session's run
+# may have defined one of the same name a moment ago and be halfway through its script.
+_calling = threading.local()
+
+
+def _compute(args: tuple, kwargs: tuple):
+    return _calling.fn(engine(), *args, **dict(kwargs))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(name: str, url: str, version: int, args: tuple, kwargs: tuple):
-    return _QUERIES[name](engine(), *args, **dict(kwargs))
+    return _compute(args, kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _shared(name: str, url: str, version: int, args: tuple, kwargs: tuple):
-    return _QUERIES[name](engine(), *args, **dict(kwargs))
+    return _compute(args, kwargs)
 
 
 def _name(fn: Callable) -> str:
@@ -50,14 +58,17 @@ def _name(fn: Callable) -> str:
 
 def _keyed_on_version(fn: Callable, store: Callable) -> Callable:
     name = _name(fn)
-    _QUERIES[name] = fn
 
     @wraps(fn)
     def call(*args, **kwargs):
         version = st.session_state.get("_data_version")
         if version is None:
             version = current_version()
-        return store(name, database_url(), version, args, tuple(sorted(kwargs.items())))
+        outer, _calling.fn = getattr(_calling, "fn", None), fn  # a cached builder may call another one
+        try:
+            return store(name, database_url(), version, args, tuple(sorted(kwargs.items())))
+        finally:
+            _calling.fn = outer
 
     return call
 
