@@ -12,7 +12,6 @@ if __name__ == "__main__":
     st.navigation(st_pages(), position="hidden").run()
 else:
     from mobility.ui.cookies import ROUTES
-    from mobility.ui.startup import prepare_process
+    from mobility.ui.startup import lifespan
 
-    app = st.App(__file__, routes=ROUTES)
-    prepare_process()
+    app = st.App(__file__, routes=ROUTES, lifespan=lifespan)

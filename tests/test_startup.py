@@ -54,3 +54,14 @@ def test_a_chart_changed_by_a_write_is_drawn_again_and_an_unchanged_one_is_not(_
     assert old != new
     assert exports.figure_image(exports.go.Figure(before), fmt="svg", width=300, height=200, scale=1) is old
     assert exports.figure_image(before, fmt="png", width=300, height=200, scale=1) != old  # the format counts too
+
+
+def test_importing_app_py_as_a_spawned_worker_leaves_the_database_alone(tmp_path):
+    """multiprocessing's spawn imports the parent's main script (after an AppTest run: app.py) in every worker;
+    only the server's start-up may open and migrate a database — two workers doing it raced each other."""
+    url = f"sqlite:///{tmp_path / 'untouched.db'}"
+    code = "import runpy; runpy.run_path('app.py', run_name='__mp_main__')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "untouched.db").exists()

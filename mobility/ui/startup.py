@@ -2,12 +2,14 @@
 
 A fresh process paid, on its first page, for importing the app (~0.7 s), parsing its texts and the plan file and
 creating and migrating the database engine (first page 1.4 s instead of 0.3 s), and, on the press view, for starting
-the Chromium that draws chart images. ``prepare_process`` does that while the server starts, before it listens.
+the Chromium that draws chart images. ``prepare_process`` does that while the server starts, before it listens
+(``lifespan``, given to ``st.App``: not at import, since a spawned worker process imports app.py too).
 """
 
 import gc
 import importlib
 import pkgutil
+from contextlib import asynccontextmanager
 
 import mobility
 
@@ -32,3 +34,10 @@ def prepare_process() -> None:
     exports.start_export_server()  # before the server listens: drawing it later would slow the first pages down
     # What is loaded now lives as long as the process: keep it out of every later full garbage collection.
     gc.freeze()
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """The server's start-up: ready before it accepts the first connection."""
+    prepare_process()
+    yield
