@@ -12,6 +12,7 @@ from mobility.auth import set_account
 from mobility.db import make_engine
 from mobility.plan import init_database
 from mobility.service import Actor
+from mobility.ui import data
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR = Actor("io.editor", "editor")
@@ -56,6 +57,7 @@ def _fresh_streamlit_caches():
     """Caches outlive AppTest instances inside one pytest process."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    data.forget_cached()
     yield
 
 

@@ -123,3 +123,53 @@ def test_a_miss_is_built_by_the_callers_own_helper_not_by_another_runs_of_the_sa
     run_of_page(None)  # a third session's run, halfway: its helper is defined, its WORDS not yet
     assert swedish("area", "sv") == "område"
     assert english("area", "en") == "area"
+
+
+def test_a_query_result_is_every_callers_own_copy_and_a_build_is_one_shared_object():
+    store_copy, store_shared = data._VersionedStore(4, copies=True), data._VersionedStore(4, copies=False)
+    first = store_copy.get(("k",), lambda: {"rows": [1, 2]})
+    first["rows"].append(3)  # a page that changes what it got must not change what the next session gets
+    assert store_copy.get(("k",), lambda: {"rows": []}) == {"rows": [1, 2]}
+    built = store_shared.get(("k",), lambda: {"figure": 1})
+    assert store_shared.get(("k",), lambda: {"figure": 2}) is built
+
+
+def test_many_sessions_missing_the_same_result_at_once_build_it_once_and_the_oldest_entries_go_first():
+    import threading
+    import time
+
+    store, calls, started = data._VersionedStore(2, copies=False), [], threading.Barrier(8)
+
+    def build():
+        calls.append(1)
+        time.sleep(0.05)  # a slow query: the other sessions arrive while it runs
+        return object()
+
+    results = []
+
+    def session():
+        started.wait()
+        results.append(store.get(("report", 7), build))
+
+    threads = [threading.Thread(target=session) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
+    store.get(("a",), object)
+    store.get(("b",), object)  # a third key: the least recently used ("report", 7) is dropped
+    assert store.get(("report", 7), lambda: "rebuilt") == "rebuilt"
+
+
+def test_arguments_that_do_not_hash_are_cached_by_their_value(db_url):
+    calls = []
+
+    def rows(engine, codes):
+        calls.append(codes)
+        return len(codes)
+
+    cached = data.cached_query(rows)
+    st.session_state["_data_version"] = 10**9 + 1
+    assert cached(["A1", "A2"]) == 2 and cached(["A1", "A2"]) == 2 and cached(["B1"]) == 1
+    assert calls == [["A1", "A2"], ["B1"]]
