@@ -33,6 +33,24 @@ def show_items(items: list[dict]) -> None:
         ))
 
 
+def diff_line(change) -> str:
+    """One change between two versions, as a list item: what, in which phase, the words struck and added."""
+    item = change.new or change.old
+    due = checklists.fmt_due(item["due_days"], lang)
+    phase = checklists.phase_label(item["phase"], lang)
+    if change.op == "changed":
+        if change.old["due_days"] != change.new["due_days"]:
+            due = f"{checklists.fmt_due(change.old['due_days'], lang) or '–'} → {due or '–'}"
+        if change.old["phase"] != change.new["phase"]:
+            phase = f"{checklists.phase_label(change.old['phase'], lang)} → {phase}"
+        text = " ".join(
+            {"equal": plain(w), "removed": f":red[~~{plain(w)}~~]", "added": f":green[**{plain(w)}**]"}[op]
+            for op, w in checklists.word_diff(change.old[f"text_{lang}"], change.new[f"text_{lang}"]))
+    else:
+        text = plain(item[f"text_{lang}"], inline=True)
+    return f"- **{t(f'checklists.diff.{change.op}')}** · {phase} · {text}" + (f" *({due})*" if due else "")
+
+
 # The chosen template (also drawn alone in the print view) ----------------------------------------------------------
 keys = list(templates["key"])
 print_view = st.query_params.get("print") == "1"
@@ -133,7 +151,7 @@ file_stem = f"{key}-v{detail['number']}-{lang}"
 downloads.download_button(t("checklists.download.docx"), data=lambda: checklist_documents.to_docx(detail, lang),
                           file_name=f"{file_stem}.docx", icon=":material/description:", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-downloads.download_button(t("checklists.download.md"), data=checklist_documents.to_markdown(detail, lang),
+downloads.download_button(t("checklists.download.md"), data=lambda: checklist_documents.to_markdown(detail, lang),
                           file_name=f"{file_stem}.md", mime="text/markdown", icon=":material/markdown:",
                           on_click="ignore")
 downloads.page_link("pages/checklists.py", label=t("checklists.print"), icon=":material/print:",
@@ -141,49 +159,36 @@ downloads.page_link("pages/checklists.py", label=t("checklists.print"), icon=":m
 show_items(detail["items"])
 
 # Versions and differences ------------------------------------------------------------------------------------------
-with st.expander(t("checklists.versions", n=len(versions)), icon=":material/history:"):
-    st.dataframe(
-        {
-            t("checklists.col.version"): [version_word(v["status"], v["number"]) for v in versions],
-            t("checklists.versions.published"): [fmt_datetime(v["published_at"], lang) if v["published_at"] else "–"
-                                                 for v in versions],
-            t("checklists.versions.by"): [v["published_by"] or v["created_by"] for v in versions],
-            t("checklists.versions.note"): [v["note"] for v in versions],
-        },
-        hide_index=True, width="stretch", alt=t("checklists.versions", n=len(versions)),
-    )
-    if len(numbers) > 1:
-        c1, c2 = st.columns(2)
-        old = c1.selectbox(t("checklists.diff.old"), numbers, index=1, key=f"diff-old-{key}",
-                           format_func=lambda n: version_word(by_number[n]["status"], n))
-        new = c2.selectbox(t("checklists.diff.new"), numbers, index=0, key=f"diff-new-{key}",
-                           format_func=lambda n: version_word(by_number[n]["status"], n))
-        diff = cached_build(checklists.diff_versions)(key, old, new)
-        for code, (before, after) in diff["titles"].items():
-            st.markdown(t("checklists.diff.title_changed", lang_code=code, before=plain(before, inline=True),
-                          after=plain(after, inline=True)))
-        if diff["items"]:
-            def describe(change) -> str:
-                item = change.new or change.old
-                due = checklists.fmt_due(item["due_days"], lang)
-                phase = checklists.phase_label(item["phase"], lang)
-                if change.op == "changed":
-                    if change.old["due_days"] != change.new["due_days"]:
-                        due = f"{checklists.fmt_due(change.old['due_days'], lang) or '–'} → {due or '–'}"
-                    if change.old["phase"] != change.new["phase"]:
-                        phase = f"{checklists.phase_label(change.old['phase'], lang)} → {phase}"
-                    text = " ".join(
-                        {"equal": plain(w), "removed": f":red[~~{plain(w)}~~]", "added": f":green[**{plain(w)}**]"}[op]
-                        for op, w in checklists.word_diff(change.old[f"text_{lang}"], change.new[f"text_{lang}"]))
-                else:
-                    text = plain(item[f"text_{lang}"], inline=True)
-                return f"- **{t(f'checklists.diff.{change.op}')}** · {phase} · {text}" + (f" *({due})*" if due else "")
-
-            st.markdown("\n".join(describe(c) for c in diff["items"]))
+# Built only when opened (opening reruns): most readers never look at the versions
+with st.expander(t("checklists.versions", n=len(versions)), icon=":material/history:", key="versions-open",
+                 on_change="rerun") as box:
+    if box.open:
+        st.dataframe(
+            {
+                t("checklists.col.version"): [version_word(v["status"], v["number"]) for v in versions],
+                t("checklists.versions.published"): [fmt_datetime(v["published_at"], lang) if v["published_at"] else "–"
+                                                     for v in versions],
+                t("checklists.versions.by"): [v["published_by"] or v["created_by"] for v in versions],
+                t("checklists.versions.note"): [v["note"] for v in versions],
+            },
+            hide_index=True, width="stretch", alt=t("checklists.versions", n=len(versions)),
+        )
+        if len(numbers) > 1:
+            c1, c2 = st.columns(2)
+            old = c1.selectbox(t("checklists.diff.old"), numbers, index=1, key=f"diff-old-{key}",
+                               format_func=lambda n: version_word(by_number[n]["status"], n))
+            new = c2.selectbox(t("checklists.diff.new"), numbers, index=0, key=f"diff-new-{key}",
+                               format_func=lambda n: version_word(by_number[n]["status"], n))
+            diff = cached_build(checklists.diff_versions)(key, old, new)
+            for code, (before, after) in diff["titles"].items():
+                st.markdown(t("checklists.diff.title_changed", lang_code=code, before=plain(before, inline=True),
+                              after=plain(after, inline=True)))
+            if diff["items"]:
+                st.markdown("\n".join(diff_line(c) for c in diff["items"]))
+            else:
+                st.caption(t("checklists.diff.same"))
         else:
-            st.caption(t("checklists.diff.same"))
-    else:
-        st.caption(t("checklists.versions.only_one"))
+            st.caption(t("checklists.versions.only_one"))
 
 # Editing (editors) -------------------------------------------------------------------------------------------------
 shell.editors_only_below(ctx)

@@ -111,12 +111,13 @@ with st.container(key="area-status"):
                 money.page_link(shell.link_target("pages/overview.py"), label=t("overview.card.link_activities"),
                                 icon=":material/arrow_forward:",
                                 query_params={**shell.lang_param(lang), "area": card.code})
-    with st.expander(t("overview.goals"), icon=":material/flag:"):
-        st.markdown("\n".join(f"- **{a.code} · {area_names[a.code]}:** {getattr(a, f'goal_{lang}')}"
-                              for a in summaries))
-        unnumbered = " ".join(t("money.unnumbered", codes=", ".join(c.unnumbered), area=c.code)
-                              for c in cards if c.unnumbered)
-        st.caption(" ".join(filter(None, (t("overview.not_decided_note"), unnumbered, t("labels.goal_c")))))
+    with st.expander(t("overview.goals"), icon=":material/flag:", key="goals-open", on_change="rerun") as box:
+        if box.open:
+            st.markdown("\n".join(f"- **{a.code} · {area_names[a.code]}:** {getattr(a, f'goal_{lang}')}"
+                                  for a in summaries))
+            unnumbered = " ".join(t("money.unnumbered", codes=", ".join(c.unnumbered), area=c.code)
+                                  for c in cards if c.unnumbered)
+            st.caption(" ".join(filter(None, (t("overview.not_decided_note"), unnumbered, t("labels.goal_c")))))
 
 # Timeline ------------------------------------------------------------------------------------------------------
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])

@@ -22,25 +22,27 @@ ctx.heading(t("runs.title"))
 st.caption(t("runs.lead"))
 
 # Start a run -------------------------------------------------------------------------------------------------------
-with st.expander(t("runs.start"), icon=":material/playlist_add:", expanded=False):
-    with st.form("start-run", clear_on_submit=True):
-        key = st.selectbox(t("runs.start.checklist"), list(titles), format_func=titles.get)
-        label = st.text_input(t("runs.start.label"), max_chars=checklist_runs.LABEL_MAX,
-                              placeholder=t("runs.start.label_hint"))
-        st.caption(t("runs.start.privacy"))
-        reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
-                                  min_value=ctx.period.first, help=t("runs.start.reference_help"))
-        if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
-            try:
-                run_id = checklist_runs.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
-                                              reference_date=reference, lang=lang)
-            except WRITE_ERRORS as exc:
-                shell.show_write_error(exc, lang)
-            else:
-                st.query_params["run"] = str(run_id)
-                # A keyed widget keeps its own value whatever its index says: open the new run by its state.
-                st.session_state["_url_run"] = str(run_id)
-                shell.saved(t("runs.start.done", label=plain(label.strip(), inline=True)))
+# The form is built only when its box is open (opening it reruns the page)
+with st.expander(t("runs.start"), icon=":material/playlist_add:", key="start-open", on_change="rerun") as box:
+    if box.open:
+        with st.form("start-run", clear_on_submit=True):
+            key = st.selectbox(t("runs.start.checklist"), list(titles), format_func=titles.get)
+            label = st.text_input(t("runs.start.label"), max_chars=checklist_runs.LABEL_MAX,
+                                  placeholder=t("runs.start.label_hint"))
+            st.caption(t("runs.start.privacy"))
+            reference = st.date_input(t("runs.start.reference"), value=None, format="YYYY-MM-DD",
+                                      min_value=ctx.period.first, help=t("runs.start.reference_help"))
+            if st.form_submit_button(t("runs.start.submit"), type="primary", icon=":material/play_arrow:"):
+                try:
+                    run_id = checklist_runs.start_run(engine=engine(), actor=ctx.actor, key=key, label=label,
+                                                  reference_date=reference, lang=lang)
+                except WRITE_ERRORS as exc:
+                    shell.show_write_error(exc, lang)
+                else:
+                    st.query_params["run"] = str(run_id)
+                    # A keyed widget keeps its own value whatever its index says: open the new run by its state.
+                    st.session_state["_url_run"] = str(run_id)
+                    shell.saved(t("runs.start.done", label=plain(label.strip(), inline=True)))
 
 # Runs --------------------------------------------------------------------------------------------------------------
 st.header(t("runs.list"), divider="gray")

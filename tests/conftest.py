@@ -109,3 +109,11 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def open_login_box(at):
+    """Open the sidebar's login box, as a reader's click does (its form is built only when it is open)."""
+    from mobility.ui.shell import LOGIN_OPEN
+
+    at.session_state[LOGIN_OPEN] = True
+    return at.run()

@@ -337,6 +337,9 @@ def test_an_editor_publishes_from_the_page(app, engine):
 def test_an_editor_starts_and_ticks_a_run_and_goal_c_counts_it(app, engine):
     """Start from the form, tick the first item on the page, finish it: the overview's C card shows the visit."""
     at = app("runs", actor=EDITOR)
+    assert not any(s.label == "Checklista" for s in at.selectbox)  # the start form is built when its box opens
+    at.session_state["start-open"] = True
+    at.run()
     next(s for s in at.selectbox if s.label == "Checklista").set_value(C2)
     next(i for i in at.text_input if i.label == "Etikett").input("Personal, bibliotek, partner X, maj 2027")
     next(d for d in at.date_input if d.label == "Referensdatum").set_value(date(2027, 5, 3))
@@ -367,6 +370,9 @@ def test_an_editor_rewords_removes_and_adds_items_then_reads_the_diff(app, engin
     }
     next(b for b in at.button if b.label == "Spara utkastet").click().run()
     assert not at.exception and not at.error
+    assert not any(m.value.startswith("- **") for m in at.markdown)  # the versions box is closed: no diff built
+    at.session_state["versions-open"] = True
+    at.run()
     draft = cl.template_detail(engine, C2)
     assert (draft["number"], draft["status"]) == (2, "draft")
     assert draft["items"][0]["text_sv"] == "Läs förra årets besöksrapporter"  # order 1 puts it first

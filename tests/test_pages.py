@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from mobility.activities import activity_detail
 from mobility.i18n import local_today, strings, t
 from mobility.ui.shell import PAGES
-from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, texts
+from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, open_login_box, texts
 
 RAW_KEY = re.compile(r"[a-z_]+\.[a-z_.]+")
 # Proto fields that hold no reader-facing text (ids, paths, icons, chart JSON read separately, defaults).
@@ -166,6 +166,8 @@ def test_the_accounts_page_is_for_admins_only(app):
 def test_login_with_a_local_account(app):
     """Right password: signed in as editor; wrong password: a clear message and still a reader."""
     at = app("overview")
+    assert not at.sidebar.text_input  # closed: its form is not built
+    open_login_box(at)
     at.sidebar.text_input[0].input("io.editor")
     at.sidebar.text_input[1].input("wrong password")
     next(b for b in at.sidebar.button if b.label == "Logga in").click().run()

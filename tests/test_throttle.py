@@ -17,7 +17,7 @@ from mobility.db import make_engine
 from mobility.models import AuditEntry, LoginThrottle
 from mobility.plan import init_database
 from mobility.service import SYSTEM, VIEWER, NotAllowed, ValidationError, now
-from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, texts
+from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, open_login_box, texts
 
 STRANGER, OFFICE = "203.0.113.66", "198.51.100.7"
 
@@ -209,7 +209,7 @@ def test_a_throttled_login_says_how_long_to_wait_in_the_readers_language(app, en
     for after in (2, 5, 10, 19):  # four more, each after its wait: the next attempt waits 16 s after the last
         throttle.claim_attempt(engine, "io.editor", None, at=start + timedelta(seconds=after))
     for lang, expected in ((None, "Vänta"), ("en", "Wait")):
-        at = app("overview", lang=lang)
+        at = open_login_box(app("overview", lang=lang))
         at.sidebar.text_input[0].input("io.editor")
         at.sidebar.text_input[1].input(EDITOR_PASSWORD)
         next(b for b in at.sidebar.button if b.label in ("Logga in", "Log in")).click().run()

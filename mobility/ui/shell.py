@@ -298,12 +298,16 @@ def client_address() -> str | None:
     return address if isinstance(address, str) else None
 
 
+LOGIN_OPEN = "_login_open"  # the sidebar's login box is open (tests open it by setting this)
+
+
 def _login_box(actor: Actor, lang: str) -> None:
     cookies.hand_over()
     if actor.role != "viewer" or (sso_configured() and st.user.is_logged_in):
         st.caption(t("auth.signed_in_as", lang, name=actor.name, role=t(f"role.{actor.role}", lang)))
         if st.button(t("auth.logout", lang), icon=":material/logout:"):
             cookies.forget(actor)  # every session of the account ends, in every tab and process
+            st.session_state.pop(LOGIN_OPEN, None)  # the login box is closed again
             if sso_configured():
                 st.logout()
             st.rerun()
@@ -314,7 +318,10 @@ def _login_box(actor: Actor, lang: str) -> None:
             providers = [k for k, v in _secrets_section("auth").items() if isinstance(v, dict)]
             st.login(providers[0] if providers else None)
         return
-    with st.expander(t("auth.login", lang), icon=":material/login:"):
+    # The form is built only when a reader opens the box (opening it reruns): every page view saves its elements
+    with st.expander(t("auth.login", lang), icon=":material/login:", key=LOGIN_OPEN, on_change="rerun") as box:
+        if not box.open:
+            return
         with st.form("login", border=False):
             username = st.text_input(t("auth.username", lang), autocomplete="username", max_chars=auth.USERNAME_MAX)
             password = st.text_input(t("auth.password", lang), type="password", autocomplete="current-password")
