@@ -46,8 +46,16 @@ def uptime() -> str:
 
 
 @contextmanager
-def server_like_bytecode(enabled: bool = True):
-    """Keep compiled scripts between AppTest runs, as a server's ScriptCache does (AppTest makes a new one per run)."""
+def server_like_runs(enabled: bool = True):
+    """Run scripts as a warm server does, not as AppTest does on every run:
+
+    - keep compiled scripts between runs (a server's ScriptCache; AppTest makes a new one per run);
+    - route through app.py's ``st.navigation`` only. With a ``pages/`` folder beside the entrypoint, Streamlit's
+      first run of a process also builds the legacy page list from the folder (``script_runner._mpa_v1``: a Page
+      object per file, a second navigation message); ``st.navigation`` switches that off for the process. AppTest
+      switches it on again before every run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
@@ -55,12 +63,19 @@ def server_like_bytecode(enabled: bool = True):
         yield
         return
     shared = ScriptCache()
-    saved = app_test.ScriptCache, local_script_runner.ScriptCache
+    saved = app_test.ScriptCache, local_script_runner.ScriptCache, PagesManager.__init__
+    original_init = PagesManager.__init__
+
+    def routed_by_navigation(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False  # as after a server's first run of app.py
+
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+    PagesManager.__init__ = routed_by_navigation
     try:
         yield
     finally:
-        app_test.ScriptCache, local_script_runner.ScriptCache = saved
+        app_test.ScriptCache, local_script_runner.ScriptCache, PagesManager.__init__ = saved
 
 
 def compile_ms(*paths: Path) -> float:
@@ -146,7 +161,8 @@ def main() -> None:
     parser.add_argument("--as-of", nargs="*", default=[None])
     parser.add_argument("--pages", nargs="*")
     parser.add_argument("--roles", nargs="*", default=["viewer", "editor"])
-    parser.add_argument("--recompile", action="store_true", help="compile the scripts on every run, as AppTest does")
+    parser.add_argument("--recompile", action="store_true",
+                        help="run the scripts as AppTest does: compiled, and routed through pages/, on every run")
     args = parser.parse_args()
     for row in run(args):
         print(row, flush=True)
@@ -179,7 +195,7 @@ def run(args):
                 grow(engine, scale)
             engine.dispose()
             for as_of in args.as_of:
-                with server_like_bytecode(not args.recompile):
+                with server_like_runs(not args.recompile):
                     for key, role, when, charts, tables, page_ms, floor_ms, ratio, compiled in bench(
                             pages, args.roles, args.runs, as_of, floor_file):
                         flag = "" if page_ms <= 150 and ratio <= 4 else "  over goal"

@@ -59,13 +59,13 @@ def main() -> None:
     from mobility.db import make_engine
     from mobility.plan import init_database
     from mobility.ui.shell import PAGES
-    from scripts.bench_scripts import quiet_streamlit, server_like_bytecode
+    from scripts.bench_scripts import quiet_streamlit, server_like_runs
 
     quiet_streamlit()
     spec = next((p for p in PAGES if p.key == args.page), None)
     if spec is None:
         sys.exit(f"unknown page {args.page!r}; one of: {', '.join(p.key for p in PAGES)}")
-    with tempfile.TemporaryDirectory() as tmp, server_like_bytecode(not args.recompile):
+    with tempfile.TemporaryDirectory() as tmp, server_like_runs(not args.recompile):
         os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/profile.db"
         init_database(make_engine())
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

@@ -16,16 +16,18 @@ from tests.conftest import ROOT
 
 def test_a_process_started_on_an_empty_database_has_the_plan_before_anyone_asks(tmp_path):
     """What ``streamlit run app.py`` does before it listens: every module imports, the database is created,
-    migrated and seeded, and the chart-drawing Chromium answers (it draws its first image)."""
+    migrated and seeded, the chart-drawing Chromium answers (it draws its first image), and Streamlit's legacy
+    routing of ``pages/`` is off (every run, a deep link first too, goes through app.py's router alone)."""
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     code = ("import sys; from mobility.ui.startup import prepare_process; prepare_process(); "
-            "import mobility.exports as e; print(e._server_started, len([m for m in sys.modules "
-            "if m.startswith('mobility.')]))")
+            "import mobility.exports as e; from streamlit.runtime.pages_manager import PagesManager as P; "
+            "print(e._server_started, len([m for m in sys.modules if m.startswith('mobility.')]), "
+            "P.uses_pages_directory)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    started, modules = done.stdout.split()
-    assert started == "True" and int(modules) >= 40
+    started, modules, legacy_routing = done.stdout.split()
+    assert started == "True" and int(modules) >= 40 and legacy_routing == "False"
     with Session(make_engine(url)) as s:
         assert s.execute(select(func.count()).select_from(Activity)).scalar_one() == 28
 

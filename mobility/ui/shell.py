@@ -1,7 +1,8 @@
 """The page shell: the first call of every page (page config, language, role gate, sidebar navigation, login).
 
 Every page calls ``page(...)`` itself, so a deep link to ``pages/x.py`` on a fresh server, which Streamlit can run
-without ``app.py``, still gets the same config and gate.
+without ``app.py``, still gets the same config and gate. (The server's start-up also routes every run through
+app.py, ``startup.route_through_app_py``; the gate in every page stays as the second lock, and for AppTest.)
 """
 
 from dataclasses import dataclass

@@ -22,10 +22,24 @@ def import_app_modules() -> list[str]:
     return names
 
 
+def route_through_app_py() -> None:
+    """Every run goes through app.py's ``st.navigation``, from the process's first request on.
+
+    With a ``pages/`` folder beside app.py, Streamlit runs its legacy multipage routing until some run calls
+    ``st.navigation``: every run then builds a page list from the folder (a Page object per file, realpaths, a
+    second navigation message), and a deep link as the first request runs the page without app.py. A process
+    that is never asked for "/" stayed that way. ``st.navigation`` switches it off by this flag; so do we, at start.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def prepare_process() -> None:
     from mobility import exports, i18n, plan
     from mobility.ui.data import engine
 
+    route_through_app_py()
     import_app_modules()
     i18n.strings()  # every text in both languages, parsed once
     for path in plan.PLAN_FILES:
