@@ -117,3 +117,10 @@ def open_login_box(at):
 
     at.session_state[LOGIN_OPEN] = True
     return at.run()
+
+
+def open_image_boxes(at):
+    """Open every chart's "image for print" box, as a reader's clicks do (its picker and buttons are built then)."""
+    for key in [k for k in at.session_state._state.filtered_state if str(k).startswith("images-")]:
+        at.session_state[key] = True
+    return at.run()

@@ -22,27 +22,38 @@ def chart_downloads(chart: str, fig, *, lang: str, as_of: date, examples: bool, 
     ``chart`` is the registry key that names the file; ``variant`` tells a filtered view from the plain chart.
     """
     spec = exports.CHARTS[chart]
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    # What the image holds is said behind the size's (?), not in a line under every chart of the page
-    size = row.selectbox(t("print.size_label", lang), list(SIZES), index=list(SIZES).index(DEFAULT_SIZE),
-                         format_func=lambda s: t(f"print.size.{s}", lang), key=f"print-size-{chart}-{variant}",
-                         width=240, help=t("export.help", lang))
-    for fmt in exports.FORMATS:
-        row.download_button(
-            t(f"export.{fmt}", lang),
-            data=lambda fmt=fmt: exports.print_image(fig, lang=lang, as_of=as_of, examples=examples, size=size,
-                                                     fmt=fmt, source_key=spec.source_key),
-            file_name=exports.image_file_name(spec.file_stem(lang), lang=lang, as_of=as_of, size=size, fmt=fmt,
-                                              variant=variant),
-            mime=exports.FORMATS[fmt], on_click="ignore", icon=":material/image:",
-            key=f"export-{chart}-{variant}-{fmt}",
-        )
-    if all_charts:
-        row.download_button(
-            t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, as_of=as_of, size=size),
-            file_name=exports.zip_file_name(lang, as_of=as_of, size=size), mime="application/zip",
-            on_click="ignore", icon=":material/folder_zip:", key="export-all-charts",
-        )
+    # Built when the reader opens the box (opening it reruns): the picker and buttons of every chart were drawn on
+    # every view of the page, for the few who print
+    with st.popover(t("export.image", lang), icon=":material/image:", key=images_key(chart, variant),
+                    on_change="rerun") as box:
+        if not box.open:
+            return
+        # What the image holds is said behind the size's (?), not in a line under every chart of the page
+        size = st.selectbox(t("print.size_label", lang), list(SIZES), index=list(SIZES).index(DEFAULT_SIZE),
+                            format_func=lambda s: t(f"print.size.{s}", lang), key=f"print-size-{chart}-{variant}",
+                            width=240, help=t("export.help", lang))
+        row = st.container(horizontal=True)
+        for fmt in exports.FORMATS:
+            row.download_button(
+                t(f"export.{fmt}", lang),
+                data=lambda fmt=fmt: exports.print_image(fig, lang=lang, as_of=as_of, examples=examples, size=size,
+                                                         fmt=fmt, source_key=spec.source_key),
+                file_name=exports.image_file_name(spec.file_stem(lang), lang=lang, as_of=as_of, size=size, fmt=fmt,
+                                                  variant=variant),
+                mime=exports.FORMATS[fmt], on_click="ignore", icon=":material/image:",
+                key=f"export-{chart}-{variant}-{fmt}",
+            )
+        if all_charts:
+            row.download_button(
+                t("export.zip", lang), data=lambda: exports.charts_zip(engine(), lang=lang, as_of=as_of, size=size),
+                file_name=exports.zip_file_name(lang, as_of=as_of, size=size), mime="application/zip",
+                on_click="ignore", icon=":material/folder_zip:", key="export-all-charts",
+            )
+
+
+def images_key(chart: str, variant: str = "") -> str:
+    """The key of a chart's image box (its state: open or not)."""
+    return f"images-{chart}-{variant}"
 
 
 def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = None) -> None:

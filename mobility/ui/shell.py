@@ -102,9 +102,13 @@ _ROUTED: dict[str, st.Page] = {}
 def st_pages() -> list:
     """For app.py's router."""
     # No icon here: a page's material icon would become the tab icon, which the browser fetches from a font host.
-    pages = [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key, default=n == 0) for n, p in enumerate(PAGES)]
+    home, *others = PAGES
+    pages = [st.Page(home.path, title=t(f"page.{home.key}"), url_path="", default=True)]
+    pages += [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key) for p in others]
     _ROUTED.update(zip((p.path for p in PAGES), pages, strict=True))
-    return pages
+    # The first page is "/"; its own name stays an address too (links in mails, bookmarks): Streamlit answers a
+    # default page's url_path with "page not found" once its legacy routing of pages/ is off.
+    return [*pages, st.Page(home.path, title=t(f"page.{home.key}"), url_path=home.key, visibility="hidden")]
 
 
 def link_target(path: str):

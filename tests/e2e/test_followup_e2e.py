@@ -35,6 +35,7 @@ def test_the_modebar_saves_a_named_png_at_twice_the_size_without_a_logo(server, 
 def test_server_side_png_and_the_zip_download_from_the_overview(server, page, tmp_path):
     """The reader picks a print size: the PNG has it and one file-name pattern; the ZIP holds the caption file."""
     open_page(page, f"{server}/overview?lang=en")
+    page.get_by_role("button", name="Image for print").click()  # the box builds its picker and buttons on opening
     size = page.get_by_test_id("stSelectbox").filter(has_text="Image size")
     expect(size.get_by_role("combobox")).to_have_value("1920 × 1080 (slides)")
     choose(page, "Image size", "Column 85 mm, 300 dpi")

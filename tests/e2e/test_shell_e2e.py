@@ -19,6 +19,20 @@ def test_an_editor_control_is_hidden_on_a_deep_link_to_a_fresh_server(server, pa
     expect(page.get_by_text("Logga in som redigerare")).to_be_visible()
 
 
+def test_the_overview_answers_at_its_own_address_as_well_as_at_the_root(server, page):
+    """"/" is the overview; "/overview" (in mails and bookmarks) must not say "page not found" once the server's
+    routing goes through app.py alone (as it did after anyone opened "/")."""
+    for address in ("/", "/overview?lang=en"):
+        open_page(page, f"{server}{address}")
+        expect(page.get_by_test_id("stDialog")).to_have_count(0)
+        expect(page.locator("h1").first).to_contain_text(("Handlingsplan", "Action plan")[address != "/"])
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Target progress", exact=True).click()
+    wait_for_app_run(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Overview", exact=True).click()
+    wait_for_app_run(page)
+    expect(page.locator("h1").first).to_contain_text("Action plan")
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("name", [p.key for p in PAGES])
 def test_every_page_opens_without_an_exception(server, page, name, lang):
