@@ -92,17 +92,21 @@ cards = cached_build(overview.area_cards)(as_of)
 st.html("<style>.st-key-area-status{gap:0.4rem}"
         ".st-key-area-status [data-testid='stMarkdownContainer'] p{font-size:0.92rem}"
         ".st-key-area-status [class*='st-key-area-']{border-bottom:1px solid #d5dbe1;padding-bottom:0.4rem}"
+        # four cells of one width (as columns were), side by side down to a phone's width
+        ".st-key-area-status [class*='st-key-area-']>*{flex:1 1 0 !important;min-width:9rem !important}"
         "</style>")
 with st.container(key="area-status"):
     for card in cards:
         icon, colour = VERDICT_LOOK[card.verdict]
-        with st.container(key=f"area-{card.code}"):
-            name, work, measure, money = st.columns([3, 3, 2.8, 2.7], vertical_alignment="center")
-            name.markdown(f"**{card.code} · {area_names[card.code]}**  \n"
-                          f":{colour}[{icon} **{t('overview.verdict.' + card.verdict)}**]")
-            work.markdown(activities_text(card))
+        # One row: four cells side by side in one horizontal container (not st.columns: four blocks fewer a row)
+        with st.container(key=f"area-{card.code}", horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{card.code} · {area_names[card.code]}**  \n"
+                        f":{colour}[{icon} **{t('overview.verdict.' + card.verdict)}**]", width="stretch")
+            st.markdown(activities_text(card), width="stretch")
             # C's measure is our reading of the plan's words: it says so behind its (?), keeping the row short
-            measure.markdown(measure_text(card), help=t("labels.goal_c_short") if "visits" in card.measure else None)
+            st.markdown(measure_text(card), help=t("labels.goal_c_short") if "visits" in card.measure else None,
+                        width="stretch")
+            money = st.container(gap=None)
             money.markdown(budget_text(card))
             if target := AREA_LINK.get(card.code):
                 money.page_link(shell.link_target(f"pages/{target}.py"), label=t(f"overview.card.link_{target}"),
@@ -233,47 +237,46 @@ def status_form() -> None:
 
 if ctx.actor.can_edit:
     status_form()
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"**{detail[f'title_{lang}']}**")
-    st.markdown(f"**{t('overview.detail.purpose')}**  \n{detail[f'purpose_{lang}'] or none}")
-    responsible_text = overview.in_language(detail["responsible"], code, "responsible", texts, lang)
-    st.markdown(
-        f"{t('overview.detail.section', area=detail['area'])} · "
-        f"{t('overview.detail.goals', goals=detail['goals_text'] or '–')}  \n"
-        f"**{t('overview.col.responsible')}:** {responsible_text or none}"
-    )
-with right:
-    when = " / ".join(x for x in (detail["start_text"], detail["end_text"]) if x)
-    parsed = " – ".join(fmt_month(m, lang) for m in (detail["start_month"], detail["end_month"]) if m)
-    st.markdown("  \n".join([f"**{t('overview.detail.when')}:** {when or none}"]
-                            + ([f"{t('overview.detail.parsed')}: {parsed}"] if parsed else [])))
-    notes = [t("overview.detail.formula", formula=detail["budget_formula"])] if detail["budget_formula"] else []
-    if detail["unit_cost_sek"]:
-        notes.append(t("overview.detail.unit_cost", cost=fmt_sek(detail["unit_cost_sek"], lang),
-                       unit=detail["unit_cost_text"]))
-    if detail["cofinancing_required"]:
-        notes.append(t("overview.flag.cofinancing"))
-    if not detail["decided"]:
-        notes.append(t("overview.flag.not_decided"))
-    resources_text = overview.in_language(detail["resources_text"], code, "resources", texts, lang)
-    resources = [f"**{t('overview.detail.resources')}:** {resources_text or none}"]
-    if detail["budget_sek"] is not None:
-        resources.append(f"{t('overview.detail.amount')}: {fmt_sek(detail['budget_sek'], lang)}")
-    st.markdown("  \n".join(resources + ([", ".join(notes)] if notes else [])))
-    if detail["links"]:
-        st.markdown(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
-    if detail["linked_from"]:
-        st.markdown(f"**{t('overview.detail.linked_from')}:** {', '.join(detail['linked_from'])}")
-    documents = [d for d in cached_query(deliverables.register)() if d["activity_code"] == code]
-    if documents:  # whether its document exists, who approved it and where it is
-        summary = cached_query(deliverables.state_by_activity)()[code]
-        st.markdown(f"**{t('deliverables.on_activity')}:** {summary.text(lang)}  \n" + "  \n".join(
-            f"{d[f'title_{lang}']} – {t('deliverables.state.' + d['state'])}"
-            + (f", {t('deliverables.approved_by', date=fmt_date(d['approved_on'], lang), who=plain(d['approved_by']))}"
-               if d["approved_on"] else "")
-            + (f" · [{t('deliverables.col.link')}](<{d['link']}>)" if d["link"] else "")
-            for d in documents))
+left, right = st.columns([3, 2])  # each column one Markdown of paragraphs: one element, not one per paragraph
+responsible_text = overview.in_language(detail["responsible"], code, "responsible", texts, lang)
+left.markdown("\n\n".join([
+    f"**{detail[f'title_{lang}']}**",
+    f"**{t('overview.detail.purpose')}**  \n{detail[f'purpose_{lang}'] or none}",
+    f"{t('overview.detail.section', area=detail['area'])} · "
+    f"{t('overview.detail.goals', goals=detail['goals_text'] or '–')}  \n"
+    f"**{t('overview.col.responsible')}:** {responsible_text or none}",
+]))
+when = " / ".join(x for x in (detail["start_text"], detail["end_text"]) if x)
+parsed = " – ".join(fmt_month(m, lang) for m in (detail["start_month"], detail["end_month"]) if m)
+paragraphs = ["  \n".join([f"**{t('overview.detail.when')}:** {when or none}"]
+                          + ([f"{t('overview.detail.parsed')}: {parsed}"] if parsed else []))]
+money_notes = [t("overview.detail.formula", formula=detail["budget_formula"])] if detail["budget_formula"] else []
+if detail["unit_cost_sek"]:
+    money_notes.append(t("overview.detail.unit_cost", cost=fmt_sek(detail["unit_cost_sek"], lang),
+                   unit=detail["unit_cost_text"]))
+if detail["cofinancing_required"]:
+    money_notes.append(t("overview.flag.cofinancing"))
+if not detail["decided"]:
+    money_notes.append(t("overview.flag.not_decided"))
+resources_text = overview.in_language(detail["resources_text"], code, "resources", texts, lang)
+resources = [f"**{t('overview.detail.resources')}:** {resources_text or none}"]
+if detail["budget_sek"] is not None:
+    resources.append(f"{t('overview.detail.amount')}: {fmt_sek(detail['budget_sek'], lang)}")
+paragraphs.append("  \n".join(resources + ([", ".join(money_notes)] if money_notes else [])))
+if detail["links"]:
+    paragraphs.append(f"**{t('overview.detail.links')}:** {', '.join(detail['links'])}")
+if detail["linked_from"]:
+    paragraphs.append(f"**{t('overview.detail.linked_from')}:** {', '.join(detail['linked_from'])}")
+documents = [d for d in cached_query(deliverables.register)() if d["activity_code"] == code]
+if documents:  # whether its document exists, who approved it and where it is
+    summary = cached_query(deliverables.state_by_activity)()[code]
+    paragraphs.append(f"**{t('deliverables.on_activity')}:** {summary.text(lang)}  \n" + "  \n".join(
+        f"{d[f'title_{lang}']} – {t('deliverables.state.' + d['state'])}"
+        + (f", {t('deliverables.approved_by', date=fmt_date(d['approved_on'], lang), who=plain(d['approved_by']))}"
+           if d["approved_on"] else "")
+        + (f" · [{t('deliverables.col.link')}](<{d['link']}>)" if d["link"] else "")
+        for d in documents))
+right.markdown("\n\n".join(paragraphs))
 
 st.subheader(t("overview.detail.history"))
 if detail["history"]:
