@@ -9,7 +9,7 @@ from mobility.ui import shell
 from mobility.ui.data import cached_build, engine
 from mobility.ui.exports import table_with_downloads
 from mobility.ui.numbers import count_column
-from mobility.ui.widgets import url_multiselect, url_selectbox
+from mobility.ui.widgets import url_multiselect, url_pills, url_selectbox
 
 ctx = shell.page("checklists")
 lang, t = ctx.lang, ctx.t
@@ -77,16 +77,16 @@ st.caption(f":material/info: {t('labels.checklists')}")
 # Library: search and filters ---------------------------------------------------------------------------------------
 st.header(t("checklists.library"), divider="gray")
 text = st.text_input(t("checklists.search"), key="q", bind="query-params", placeholder=t("checklists.search.hint"))
-f1, f2, f3, f4 = st.columns(4)
-areas = url_multiselect(t("checklists.filter.area"), sorted(templates["area"].unique()), key="area", lang=lang,
-                        container=f1, placeholder=t("common.all"))
+# Pills where the options are few and short (all in view, and light in the browser); wider columns for them
+f1, f2, f3, f4 = st.columns([1.4, 1, 1.2, 1.3])
+areas = url_pills(t("checklists.filter.area"), sorted(templates["area"].unique()), key="area", lang=lang, container=f1)
 activities = url_multiselect(t("checklists.filter.activity"), sorted({c for cs in templates["activities"] for c in cs}),
                              key="activity", lang=lang, container=f2, placeholder=t("common.all"))
 audiences = url_multiselect(t("checklists.filter.audience"), list(checklists.AUDIENCES), key="audience", lang=lang,
                             container=f3, format_func=lambda a: t(f"checklists.audience.{a}"),
                             placeholder=t("common.all"))
-phases = url_multiselect(t("checklists.filter.phase"), list(checklists.PHASES), key="phase", lang=lang, container=f4,
-                         format_func=lambda p: checklists.phase_label(p, lang), placeholder=t("common.all"))
+phases = url_pills(t("checklists.filter.phase"), list(checklists.PHASES), key="phase", lang=lang, container=f4,
+                   format_func=lambda p: checklists.phase_label(p, lang))
 shown = checklists.search_library(templates, index, text=text or "", areas=areas, activities=activities,
                                   audiences=audiences, phases=phases)
 

@@ -119,7 +119,7 @@ if recorded:
             t("meetings.col.decisions"): ["; ".join(d["text"] for d in all_decisions if d["held_on"] == m["held_on"])
                                           for m in recorded],
         },
-        stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang,
+        stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang, static=True,
         hide_index=True, width="stretch", alt=t("followup.meetings"),
     )
 

@@ -268,7 +268,7 @@ def test_an_editor_records_a_meeting_on_the_page(app, engine):
     assert not at_.exception
     assert [m["notes"] for m in meetings.meetings(engine)] == ["Uppföljning av B-området"]
     assert at_.toast[0].value == "Mötet 2018-12-31 är sparat."  # the as-of date: a finished plan's last day
-    assert "Uppföljning av B-området" in at_.dataframe[-1].value["Korta anteckningar"].tolist()  # the list of meetings
+    assert "Uppföljning av B-området" in at_.table[-1].value["Korta anteckningar"].tolist()  # the list of meetings
 
 
 def test_an_entry_made_just_after_midnight_counts_on_the_swedish_day(engine):

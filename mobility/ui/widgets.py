@@ -48,6 +48,15 @@ def url_multiselect(label: str, options: Sequence, *, key: str, lang: str, forma
                                  args=(key, True), **kwargs)
 
 
+def url_pills(label: str, options: Sequence, *, key: str, lang: str, format_func: Callable = str,
+              container=st, **kwargs) -> list:
+    """As ``url_multiselect`` for a handful of options: all in view at once, and in the browser a row of buttons
+    costs a fraction of a multiselect (4 multiselects: ~140 ms more to a ready page)."""
+    chosen = _from_url(key, options, multi=True, lang=lang)
+    return container.pills(label, options, selection_mode="multi", default=chosen, format_func=format_func,
+                           key=f"_url_{key}", on_change=_write_param, args=(key, True), **kwargs)
+
+
 def url_segmented(label: str, options: Sequence, *, key: str, lang: str, default, format_func: Callable = str,
                   container=st, **kwargs):
     value = _from_url(key, options, multi=False, lang=lang)
