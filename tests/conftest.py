@@ -124,3 +124,11 @@ def open_image_boxes(at):
     for key in [k for k in at.session_state._state.filtered_state if str(k).startswith("images-")]:
         at.session_state[key] = True
     return at.run()
+
+
+def open_tab(at, key: str, label_key: str, lang: str = "sv"):
+    """Choose the tab ``label_key`` of the tabs kept under ``key``, as a click does (only the open tab is built)."""
+    from mobility.i18n import t
+
+    at.session_state[key] = t(label_key, lang)
+    return at.run()

@@ -13,7 +13,7 @@ from mobility.charts_budget import burn_chart
 from mobility.examples import remove_example_data
 from mobility.i18n import local_today
 from mobility.service import SYSTEM, VIEWER, ConcurrentEditError, NotAllowed, ValidationError
-from tests.conftest import EDITOR, texts
+from tests.conftest import EDITOR, open_tab, texts
 
 PLAN_AREAS = {"A": 190_500, "B": 960_000, "C": 50_000, "D": 130_000, "E": 230_000}
 TODAY = date(2026, 11, 28)
@@ -389,6 +389,7 @@ def test_an_editor_gets_a_clear_message_for_a_bad_spend(app, engine):
 
 def test_an_editor_changes_an_allocation_and_the_plan_figure_stays(app, engine):
     at = app("spending", actor=EDITOR, as_of=local_today().isoformat())  # decided today: in force from today
+    open_tab(at, "spending-tab", "budget.alloc")
     next(s for s in at.selectbox if s.label == "Aktivitet" and s.key == "alloc_code").set_value("D3").run()
     next(i for i in at.text_input if i.label == "Ny tilldelning (kr)").input("80 000")
     at.text_area[0].input("Omfördelning enligt rektorsbeslut")

@@ -25,7 +25,7 @@ from mobility.counts import (
 from mobility.counts_grid import grid_rows, row_id, term_counts
 from mobility.examples import example_counts, remove_example_data
 from mobility.service import VIEWER, NotAllowed, ValidationError, data_version
-from tests.conftest import EDITOR, texts
+from tests.conftest import EDITOR, open_tab, texts
 
 HEADER = "year,term,group,direction,programme,level,faculty,count,note\n"
 
@@ -322,7 +322,7 @@ def test_the_page_refuses_a_save_over_someone_elses_and_shows_both(app, engine):
 
 def test_the_remove_example_button_needs_a_confirmation(app, engine):
     """One action removes every example row, after ticking the box."""
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "counts.tab.example")
     button = next(b for b in at.button if b.label == "Ta bort exempeldata")
     assert button.disabled
     next(c for c in at.checkbox if c.label == "Jag vill ta bort all exempeldata").check().run()
@@ -365,7 +365,7 @@ def test_emptying_a_cell_removes_it_and_logs_the_old_value(clean):
 def test_a_bad_file_on_the_page_lists_its_errors_and_saves_nothing(app, engine):
     """Upload, read the row errors, no import button, the database as it was."""
     before = data_version(engine)
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "counts.tab.import")
     at.file_uploader[0].upload("counts.csv", (HEADER + "2016,VT,student,ut,erasmus,,,3,\n").encode(), "text/csv")
     at.run()
     shown = texts(at)
@@ -375,7 +375,7 @@ def test_a_bad_file_on_the_page_lists_its_errors_and_saves_nothing(app, engine):
 
 def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_import(app, engine):
     """The import saves what its preview showed, or nothing: a cell changed in between is listed as a conflict."""
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "counts.tab.import")
     body = (HEADER + "2030,VT,staff,in,nordplus,,,2,\n2030,HT,staff,in,nordplus,,,3,\n").encode()
     at.file_uploader[0].upload("counts.csv", body, "text/csv")
     at.run()
@@ -392,7 +392,7 @@ def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_import(app, en
 
 def test_a_good_file_on_the_page_is_previewed_then_imported(app, engine):
     """The preview shows before → after; the import button saves it; a second look shows nothing left to do."""
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "counts.tab.import")
     body = (HEADER + "2016,HT,teacher,out,erasmus,,NMT,30,\n2030,VT,staff,in,nordplus,,,2,\n").encode()
     at.file_uploader[0].upload("counts.csv", body, "text/csv")
     at.run()

@@ -19,7 +19,7 @@ from mobility.counts import Cell, counts_frame, period_counts, save_counts
 from mobility.examples import remove_example_data
 from mobility.models import MobilityCount
 from mobility.service import VIEWER, NotAllowed, ValidationError, data_version
-from tests.conftest import EDITOR, ROOT, texts
+from tests.conftest import EDITOR, ROOT, open_tab, texts
 from tests.hostile_files import corpus
 
 EXAMPLES = ROOT / "data" / "examples"
@@ -397,7 +397,7 @@ def page_text(at) -> str:
 
 def test_an_editor_maps_an_unfamiliar_layout_saves_it_as_a_profile_and_imports(app, clean):
     """Choose 'another layout', pick a column per field, map an unfamiliar value, save the profile, import."""
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "recimport.tab")
     at.selectbox(key="ri_profile").set_value("__own__").run()
     at.file_uploader(key="ri-upload-0").upload("lista.csv", OWN_LAYOUT.encode(), "text/csv").run()
     assert "Mappa kolumner och värden" in texts(at) and not at.exception
@@ -431,7 +431,7 @@ def test_the_page_asks_before_replacing_a_hand_typed_count(app, clean):
     """The hand-typed cell is listed and the import button waits for the checkbox."""
     save_counts(engine=clean, actor=EDITOR, source="form", cells=[Cell(2018, "VT", "teacher", "out", "erasmus",
                                                                          count=12)])
-    at = app("counts", actor=EDITOR, lang="en")
+    at = open_tab(app("counts", actor=EDITOR, lang="en"), "counts-tab", "recimport.tab", "en")
     at.file_uploader(key="ri-upload-0").upload("export.csv", bm_csv(row()), "text/csv").run()
     assert "1 cells were typed by hand in the form" in texts(at)
     assert at.button(key="ri_import").disabled
@@ -442,7 +442,7 @@ def test_the_page_asks_before_replacing_a_hand_typed_count(app, clean):
 
 def test_a_bad_export_on_the_page_is_refused_with_row_and_column(app, clean):
     before = data_version(clean)
-    at = app("counts", actor=EDITOR)
+    at = open_tab(app("counts", actor=EDITOR), "counts-tab", "recimport.tab")
     at.file_uploader(key="ri-upload-0").upload("export.csv", bm_csv(row(start="2018-13-01")), "text/csv").run()
     assert "rad 2, kolumn Start Date: inte ett datum i formatet DD-MM-YYYY" in texts(at)
     assert "ri_import" not in [b.key for b in at.button] and data_version(clean) == before
