@@ -106,15 +106,17 @@ for phase, items in checklist_documents.grouped_items(run["items"]):
     st.markdown(f"#### {checklists.phase_label(phase, lang)}")
     for item in items:
         done = item["done_at"] is not None
-        ticked = st.checkbox(plain(item[f"text_{lang}"], inline=True), value=done, disabled=not editable,
-                             key=f"tick-{item['id']}-{done}")
         due = t("runs.detail.due", date=fmt_date(item["due_date"], lang)) if item["due_date"] else ""
         if done:
-            st.caption(t("runs.detail.done_by", who=plain(item["done_by"]), when=fmt_datetime(item["done_at"], lang)))
+            who, when = plain(item["done_by"]), fmt_datetime(item["done_at"], lang)
+            state = f":gray[{t('runs.detail.done_by', who=who, when=when)}]"
         elif item["overdue"]:
-            st.caption(f":orange[:material/schedule: {t('runs.detail.overdue')} · {due}]")
-        elif due:
-            st.caption(due)
+            state = f":orange[:material/schedule: {t('runs.detail.overdue')} · {due}]"
+        else:
+            state = f":gray[{due}]" if due else ""
+        # Who ticked it, or when it is due, in the item's own label: one element an item, not two
+        ticked = st.checkbox(plain(item[f"text_{lang}"], inline=True) + (f" · {state}" if state else ""), value=done,
+                             disabled=not editable, key=f"tick-{item['id']}-{done}")
         if ticked != done:
             try:
                 checklist_runs.tick_item(engine=engine(), actor=ctx.actor, run_id=run["id"], item_id=item["id"],
