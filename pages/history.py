@@ -7,7 +7,7 @@ from mobility.audit import audit_choices, audit_count, audit_entries
 from mobility.i18n import fmt_date, fmt_datetime, strings
 from mobility.text import plain
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import table_downloads
 from mobility.ui.widgets import url_selectbox
 
@@ -75,13 +75,17 @@ if entries.empty:  # e.g. a finished plan's end state: everything in the log was
         st.caption(t("history.later"))
     st.stop()
 
-shown = entries
 first = (page_no - 1) * SHOWN + 1
 st.caption(t("history.count", n=total) + (" · " + t("history.shown", first=first, last=first + len(entries) - 1)
                                           if pages > 1 else ""))
-# A static table: the log is read and printed, not sorted or scrolled sideways.
-st.table(
-    {
+
+
+@cached_build
+def _log_page(engine, filters: tuple, offset: int, lang: str) -> dict:
+    """One page of the log as drawn, once per data version, filter, page and language (a miss is built by a run in
+    ``lang``: this run's ``t``)."""
+    shown = audit_entries(engine, **dict(filters), limit=SHOWN, offset=offset)
+    return {
         t("history.at"): [fmt_datetime(at, lang) for at in shown["at"]],
         t("history.actor"): [plain(a, inline=True) for a in shown["actor"]],
         t("history.action"): [t(f"action.{a}") for a in shown["action"]],
@@ -89,8 +93,10 @@ st.table(
         t("history.key"): [plain(k, inline=True) for k in shown["entity_key"]],
         t("history.before"): [plain(readable(b), inline=True) for b in shown["before"]],
         t("history.after"): [plain(readable(a), inline=True) for a in shown["after"]],
-    },
-    hide_index=True,
-)
+    }
+
+
+# A static table: the log is read and printed, not sorted or scrolled sideways.
+st.table(_log_page(tuple(sorted(filters.items())), (page_no - 1) * SHOWN, lang), hide_index=True)
 table_downloads(lambda: audit_entries(engine(), **filters, limit=None),  # every page, read when asked for
                 stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)
