@@ -6,7 +6,7 @@ warm run of the page, as a reader or an editor sees it. The scripts' bytecode is
 keeps it (AppTest would compile app.py and the page on every run; ``--recompile`` profiles that too).
 
 Usage: python scripts/profile_page.py PAGE [--role viewer|editor|admin] [--lang sv|en] [--as-of YYYY-MM-DD]
-                                           [--top 25] [--sort cumulative|tottime]
+                                           [--top 25] [--sort cumulative|tottime] [--runs 1]
 """
 
 import argparse
@@ -49,6 +49,8 @@ def main() -> None:
     parser.add_argument("--lang", default="sv", choices=("sv", "en"))
     parser.add_argument("--as-of", dest="as_of")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--runs", type=int, default=1,
+                        help="profile this many warm runs together (a steadier picture; times are per run)")
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--database-url", help="profile against this database instead of a fresh seeded one")
     parser.add_argument("--recompile", action="store_true", help="compile the scripts on every run, as AppTest does")
@@ -78,14 +80,16 @@ def main() -> None:
         at.switch_page(spec.path).run()  # cold: caches fill
         at.run()  # warm once more, so the profiled run is a steady one
         profile = cProfile.Profile()
-        profiled_run(at, profile)
+        for _ in range(args.runs):
+            profiled_run(at, profile)
         if at.exception:
             sys.exit(f"the page raised: {at.exception}")
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
-    total_ms = stats.total_tt * 1000
+    total_ms = stats.total_tt * 1000 / args.runs
     stats.sort_stats(args.sort).print_stats(args.top)
-    print(f"{spec.key} as {args.role} ({args.lang}): {total_ms:.1f} ms in the script thread (profiled)")
+    print(f"{spec.key} as {args.role} ({args.lang}): {total_ms:.1f} ms a run in the script thread (profiled"
+          + (f", {args.runs} runs together: the columns below are their sums)" if args.runs > 1 else ")"))
     print(out.getvalue())
 
 
