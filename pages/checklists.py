@@ -87,8 +87,17 @@ audiences = url_multiselect(t("checklists.filter.audience"), list(checklists.AUD
                             placeholder=t("common.all"))
 phases = url_pills(t("checklists.filter.phase"), list(checklists.PHASES), key="phase", lang=lang, container=f4,
                    format_func=lambda p: checklists.phase_label(p, lang))
-shown = checklists.search_library(templates, index, text=text or "", areas=areas, activities=activities,
-                                  audiences=audiences, phases=phases)
+
+
+@cached_build
+def _found(engine, text: str, areas: tuple, activities: tuple, audiences: tuple, phases: tuple):
+    """The library's search, once per data version and query (shared: read, never changed)."""
+    library = cached_build(checklists.template_table)(), cached_build(checklists.library_index)()
+    return checklists.search_library(*library, text=text, areas=areas, activities=activities, audiences=audiences,
+                                     phases=phases)
+
+
+shown = _found(text or "", tuple(areas), tuple(activities), tuple(audiences), tuple(phases))
 
 st.caption(t("checklists.shown", n=len(shown), total=len(templates)))
 if shown.empty:
