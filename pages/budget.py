@@ -11,6 +11,7 @@ from mobility.i18n import fmt_date, fmt_int, fmt_pct, fmt_sek
 from mobility.ui import numbers, shell
 from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
+from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_selectbox
 
@@ -208,7 +209,7 @@ def draw_burn(code: str | None, scope: str, allocated_ore: int | None, filename:
         "chart.burn.alt", spent=kr(spent_now, exact=True), planned=kr(planned_now),
         date=fmt_date(as_of, lang), allocated=kr(allocated_ore) or "–",
     )
-    st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(filename), alt=alt)
+    plotly_chart(figure, theme=None, width="stretch", config=plotly_config(filename), alt=alt)
     chart_downloads("budget_burn", figure, lang=lang, as_of=as_of, examples=bool(ledger["example_entries"]),
                     variant="-".join(str(p) for p in (variant, year) if p))
 

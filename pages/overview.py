@@ -12,6 +12,7 @@ from mobility.text import plain
 from mobility.ui import shell
 from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import chart_downloads, table_downloads
+from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
@@ -127,7 +128,7 @@ with st.container(key="area-status"):
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
 schedule = cached_build(CHARTS["timeline"].make)(lang, as_of)  # the export's chart: built once per data version
 figure = schedule.figure
-st.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
+plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
                 alt=schedule.alt)
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
 chart_downloads("timeline", figure, lang=lang, as_of=as_of, examples=False, all_charts=True)
@@ -280,7 +281,7 @@ right.markdown("\n\n".join(paragraphs))
 
 st.subheader(t("overview.detail.history"))
 if detail["history"]:
-    st.table(  # a short list read as it is: a plain table, far lighter in the browser than the grid
+    st.dataframe(  # the grid: the page has one already, so a second costs the browser little (st.table: the script)
         {
             t("overview.history.when"): [fmt_datetime(h["changed_at"], lang) for h in detail["history"]],
             t("overview.history.who"): [h["changed_by"] for h in detail["history"]],

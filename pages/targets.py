@@ -16,6 +16,7 @@ from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
 from mobility.ui import shell
 from mobility.ui.data import cached_build, cached_query
 from mobility.ui.exports import chart_downloads
+from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_segmented, url_selectbox
 
@@ -100,7 +101,7 @@ for column, g, row in zip(st.columns(len(goals)), goals, report["targets"], stri
                          expected=fmt_pct(row["expected_pct"], lang))
         )
         figure = figures[g.code]
-        st.plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
+        plotly_chart(figure, theme=None, width="stretch", key=f"target-{g.code}",
                         config=plotly_config(f"mal-{g.code}-{file_suffix}"),
                         alt=t("targets.chart.title", code=g.code, name=name))
         chart_downloads(f"target_{g.code.lower()}", figure, lang=lang, as_of=print_date, examples=examples,
@@ -117,7 +118,7 @@ st.markdown(t("targets.balance.headline", year=label, ratio=fmt_number(b["ratio"
               outgoing=fmt_int(b["outgoing"], lang), incoming=fmt_int(b["incoming"], lang),
               goal=fmt_number(balance_spec["goal_ratio"], lang, 1)))
 figure = figures["balance"]
-st.plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
+plotly_chart(figure, theme=None, width="stretch", key="balance", config=plotly_config(f"balans-{file_suffix}"),
                 alt=t("targets.balance.title"))
 chart_downloads("balance", figure, lang=lang, as_of=print_date, examples=examples, variant=variant)
 st.caption(f"**{t('targets.definition')}:** {balance_spec['definition'][lang]} {basis_note}")
@@ -132,7 +133,7 @@ st.markdown(t("targets.mix.headline", year=label, parts=" · ".join(
     f"{t(f'targets.mix.{p}')} **{fmt_int(n, lang)}** ({fmt_pct(100 * n / total if total else None, lang, 0)})"
     for p, n in parts.items())))
 figure = figures["mix"]
-st.plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
+plotly_chart(figure, theme=None, width="stretch", key="mix", config=plotly_config(f"sammansattning-{file_suffix}"),
                 alt=t("targets.mix.title"))
 chart_downloads("mix", figure, lang=lang, as_of=print_date, examples=examples, variant=variant, all_charts=True)
 st.caption(f"**{t('targets.definition')}:** {mix_spec['definition'][lang]} {basis_note}")
@@ -157,7 +158,7 @@ if data["national"].empty:
     st.info(t("targets.national.none"))
 else:
     figure = figures["national"]
-    st.plotly_chart(figure, theme=None, width="stretch", key="national",
+    plotly_chart(figure, theme=None, width="stretch", key="national",
                     config=plotly_config(f"miun-och-sverige-nationellt-{lang}"), alt=t("targets.national.title"))
     national_variant = "-".join(c for c in (faculty, programme, level) if c)  # always per academic year
     chart_downloads("national", figure, lang=lang, as_of=print_date, examples=examples, variant=national_variant)

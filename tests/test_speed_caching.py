@@ -173,3 +173,33 @@ def test_arguments_that_do_not_hash_are_cached_by_their_value(db_url):
     st.session_state["_data_version"] = 10**9 + 1
     assert cached(["A1", "A2"]) == 2 and cached(["A1", "A2"]) == 2 and cached(["B1"]) == 1
     assert calls == [["A1", "A2"], ["B1"]]
+
+
+def test_a_shared_figure_is_drawn_as_plotly_would_draw_it_and_its_dict_is_made_once(monkeypatch):
+    """``ui.figures.plotly_chart``: the browser gets the same spec as from ``st.plotly_chart``, and a figure drawn on
+    every run (a cached_build figure) is turned into its dict once, not on every run."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import plotly.graph_objects as go
+        import streamlit as st
+
+        from mobility.ui.figures import plotly_chart
+
+        figure = st.session_state.setdefault("figure", go.Figure(go.Bar(x=["A", "B"], y=[3, 1])))
+        plotly_chart(figure, theme=None)
+
+    calls = []
+    to_dict = go.Figure.to_dict
+    monkeypatch.setattr(go.Figure, "to_dict", lambda self: calls.append(1) or to_dict(self))
+    at = AppTest.from_function(script)
+    at.run()
+    at.run()
+    at.run()
+    assert not at.exception and len(calls) == 1
+    expected = pio.to_json(to_dict(go.Figure(go.Bar(x=["A", "B"], y=[3, 1]))), validate=False)
+    assert json.loads(at.get("plotly_chart")[0].proto.spec) == json.loads(expected)
