@@ -90,30 +90,32 @@ phases = url_pills(t("checklists.filter.phase"), list(checklists.PHASES), key="p
 
 
 @cached_build
-def _found(engine, text: str, areas: tuple, activities: tuple, audiences: tuple, phases: tuple):
-    """The library's search, once per data version and query (shared: read, never changed)."""
+def _found(engine, text: str, areas: tuple, activities: tuple, audiences: tuple, phases: tuple, lang: str):
+    """The library's search and its table as drawn, once per data version, query and language (shared: read, never
+    changed; a miss is built by a run in ``lang``: this run's ``t``)."""
     library = cached_build(checklists.template_table)(), cached_build(checklists.library_index)()
-    return checklists.search_library(*library, text=text, areas=areas, activities=activities, audiences=audiences,
-                                     phases=phases)
+    found = checklists.search_library(*library, text=text, areas=areas, activities=activities, audiences=audiences,
+                                      phases=phases)
+    return found, pd.DataFrame({
+        t("checklists.col.title"): found[f"title_{lang}"],
+        t("checklists.col.activities"): found["activities"].map(", ".join),
+        t("checklists.col.audience"): found["audience"].map(lambda a: t(f"checklists.audience.{a}")),
+        t("checklists.col.version"): [version_word(s, n) for s, n in zip(found["status"], found["version"],
+                                                                          strict=True)],
+        t("checklists.col.published"): found["published"].astype("Int64"),
+        t("checklists.col.items"): found["items"].astype("Int64"),
+        **({t("checklists.col.hits"): found["hits"].astype("Int64")} if text or phases else {}),
+    })
 
 
-shown = _found(text or "", tuple(areas), tuple(activities), tuple(audiences), tuple(phases))
+shown, rows = _found(text or "", tuple(areas), tuple(activities), tuple(audiences), tuple(phases), lang)
 
 st.caption(t("checklists.shown", n=len(shown), total=len(templates)))
 if shown.empty:
     st.info(t("checklists.none_found"))
 else:
     table_with_downloads(
-        {
-            t("checklists.col.title"): shown[f"title_{lang}"],
-            t("checklists.col.activities"): shown["activities"].map(", ".join),
-            t("checklists.col.audience"): shown["audience"].map(lambda a: t(f"checklists.audience.{a}")),
-            t("checklists.col.version"): [version_word(s, n) for s, n in zip(shown["status"], shown["version"],
-                                                                              strict=True)],
-            t("checklists.col.published"): shown["published"].astype("Int64"),
-            t("checklists.col.items"): shown["items"].astype("Int64"),
-            **({t("checklists.col.hits"): shown["hits"].astype("Int64")} if text or phases else {}),
-        },
+        rows,
         stem="checklistor" if lang == "sv" else "checklists", sheet="checklists", lang=lang,
         hide_index=True, width="stretch", alt=t("checklists.library"),
         # a narrower title column keeps "last published" and the item count on screen on a laptop

@@ -52,13 +52,13 @@ if runs.empty:
     st.info(t("runs.none"))
     st.stop()
 
-open_runs = runs[runs["status"] == "open"]
-m1, m2, m3 = st.columns(3)
-m1.metric(t("runs.metric.open"), len(open_runs))
-m2.metric(t("runs.metric.overdue_runs"), int((open_runs["overdue"] > 0).sum()))
-m3.metric(t("runs.metric.overdue_items"), int(open_runs["overdue"].sum()))
-table_with_downloads(
-    {
+
+@cached_build
+def _drawn_runs(engine, as_of, include_archived: bool, lang: str) -> pd.DataFrame:
+    """The runs as the table draws them, once per data version, view and language (shared: read, never changed; a
+    miss is built by a run in ``lang``: this run's ``t`` and titles)."""
+    runs = cached_build(checklist_runs.run_table)(as_of, include_archived=include_archived)
+    return pd.DataFrame({
         t("runs.col.label"): runs["label"],
         t("runs.col.checklist"): runs["key"].map(titles),
         t("runs.col.reference"): pd.to_datetime(runs["reference_date"]),
@@ -68,7 +68,16 @@ table_with_downloads(
         t("runs.col.items"): runs["items"].astype("Int64"),
         t("runs.col.overdue"): runs["overdue"].astype("Int64"),
         t("runs.col.next_due"): pd.to_datetime(runs["next_due"]),
-    },
+    })
+
+
+open_runs = runs[runs["status"] == "open"]
+m1, m2, m3 = st.columns(3)
+m1.metric(t("runs.metric.open"), len(open_runs))
+m2.metric(t("runs.metric.overdue_runs"), int((open_runs["overdue"] > 0).sum()))
+m3.metric(t("runs.metric.overdue_items"), int(open_runs["overdue"].sum()))
+table_with_downloads(
+    _drawn_runs(ctx.as_of, show_archived, lang),
     stem="checklistor-arenden" if lang == "sv" else "checklist-runs", sheet="runs", lang=lang,
     hide_index=True, width="stretch", alt=t("runs.list"), placeholder="–",
     # Every column in view on a laptop: the ticked count is in "Klart" (%) and "Punkter" on screen, and in the files
