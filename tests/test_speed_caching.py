@@ -136,27 +136,33 @@ def test_a_query_result_is_every_callers_own_copy_and_a_build_is_one_shared_obje
 
 def test_many_sessions_missing_the_same_result_at_once_build_it_once_and_the_oldest_entries_go_first():
     import threading
-    import time
 
-    store, calls, started = data._VersionedStore(2, copies=False), [], threading.Barrier(8)
+    sessions = 8
+    missed, all_missed = set(), threading.Event()
+
+    class WatchedStore(data._VersionedStore):
+        def _lookup(self, key):
+            found, value = super()._lookup(key)
+            if not found:
+                missed.add(threading.get_ident())
+                if len(missed) == sessions:
+                    all_missed.set()
+            return found, value
+
+    store, calls, results = WatchedStore(2, copies=False), [], []
 
     def build():
         calls.append(1)
-        time.sleep(0.05)  # a slow query: the other sessions arrive while it runs
+        assert all_missed.wait(30), "every session has asked and missed while this one builds"
         return object()
 
-    results = []
-
-    def session():
-        started.wait()
-        results.append(store.get(("report", 7), build))
-
-    threads = [threading.Thread(target=session) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(store.get(("report", 7), build)))
+               for _ in range(sessions)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(calls) == 1 and len({id(r) for r in results}) == 1
+    assert len(calls) == 1 and len(results) == sessions and len({id(r) for r in results}) == 1
     store.get(("a",), object)
     store.get(("b",), object)  # a third key: the least recently used ("report", 7) is dropped
     assert store.get(("report", 7), lambda: "rebuilt") == "rebuilt"

@@ -73,8 +73,9 @@ def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = N
 def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool = False, **options) -> None:
     """A table as shown on screen, with its CSV and XLSX downloads underneath: every table leaves the app.
 
-    ``static``: a plain table (``st.table``) for a short list read as it is, not sorted or scrolled: in the browser
-    the interactive grid costs ~140 ms more to a ready page, a plain table ~60 ms. ``options`` go to the one drawn.
+    ``static``: a plain table (``st.table``) for a short list read as it is, not sorted or scrolled: a page's first
+    interactive grid adds ~110 ms to its ready time, a plain table ~40 ms (scripts/bench_elements.py). ``options``
+    go to the one drawn.
     """
     frame = pd.DataFrame(rows)
     (st.table if static else st.dataframe)(frame, **options)

@@ -16,8 +16,9 @@ class _AsDrawn(BaseFigure):
 
 def plotly_chart(figure, **kwargs):
     """``st.plotly_chart`` for a figure built once per data version and shared (``cached_build``): plotly's
-    ``to_dict`` — a deep copy with every array turned into base64, ~0,3–1 ms a figure — runs when the figure is
-    first drawn, not on every run. Shared figures are never changed after they are built, so the dict stays true."""
+    ``to_dict`` — a deep copy with every array turned into base64 (the schedule: 3.5 ms of the overview's profiled
+    run) — runs when the figure is first drawn, not on every run. Shared figures are never changed after they are
+    built, so the dict stays true."""
     spec = figure.__dict__.get("_drawn_spec")
     if spec is None:
         spec = figure.to_dict()

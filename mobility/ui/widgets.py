@@ -51,7 +51,7 @@ def url_multiselect(label: str, options: Sequence, *, key: str, lang: str, forma
 def url_pills(label: str, options: Sequence, *, key: str, lang: str, format_func: Callable = str,
               container=st, **kwargs) -> list:
     """As ``url_multiselect`` for a handful of options: all in view at once, and in the browser a row of buttons
-    costs a fraction of a multiselect (4 multiselects: ~140 ms more to a ready page)."""
+    costs a fraction of a multiselect (four: +38 ms against +101 ms to a ready page, scripts/bench_elements.py)."""
     chosen = _from_url(key, options, multi=True, lang=lang)
     return container.pills(label, options, selection_mode="multi", default=chosen, format_func=format_func,
                            key=f"_url_{key}", on_change=_write_param, args=(key, True), **kwargs)
