@@ -7,9 +7,9 @@ once as a module to find ``app``: Streamlit's own server plus the one route that
 import streamlit as st
 
 if __name__ == "__main__":
-    from mobility.ui.shell import st_pages
+    from mobility.ui.shell import route
 
-    st.navigation(st_pages(), position="hidden").run()
+    route().run()
 else:
     from mobility.ui.cookies import ROUTES
     from mobility.ui.startup import lifespan

@@ -25,15 +25,34 @@ KINDS = {
     "four st.pills": "[st.pills(f'p{i}', ['a', 'b'], selection_mode='multi') for i in range(4)]",
     "fifty st.markdown": "[st.markdown(f'**x** {i}') for i in range(50)]",
     "ten buttons with icons": "[st.button(f'b{i}', icon=':material/home:') for i in range(10)]",
+    # The shell's choices: its menu, and where the as-of date picker sits
+    "ten st.page_link (sidebar)": "[st.sidebar.page_link(HOME, label=f'l{i}', icon=':material/home:') "
+                                  "for i in range(10)]",
+    "Streamlit's menu, ten pages": "pass  # MENU below: the same ten pages in st.navigation's own menu",
+    "date_input (sidebar)": "st.sidebar.date_input('as of', value=DAY)",
+    "date_input in a popover": "st.sidebar.popover('As of').date_input('as of', value=DAY)",
+    "ten headings": "[st.header(f'h{i}') for i in range(10)]",
+    "three selectbox": "[st.selectbox(f's{i}', ['a', 'b']) for i in range(3)]",
+    "five download buttons": "[st.download_button(f'd{i}', b'x', file_name='x.csv', key=f'd{i}') for i in range(5)]",
 }
+MENU = list(KINDS).index("Streamlit's menu, ten pages")
 
 APP = '''
+import datetime
 import pandas as pd
 import streamlit as st
-kind = int(st.query_params.get("kind", "-1"))
-st.title("Elements")
-df = pd.DataFrame({"a": range(10), "b": ["x"] * 10, "c": [1.5] * 10})
-''' + "".join(f"if kind == {n}: {code}\n" for n, code in enumerate(KINDS.values()))
+DAY = datetime.date(2026, 1, 1)
+def draw():
+    kind = int(st.query_params.get("kind", "-1"))
+    st.title("Elements")
+    df = pd.DataFrame({"a": range(10), "b": ["x"] * 10, "c": [1.5] * 10})
+''' + "".join(f"    if kind == {n}: {code}\n" for n, code in enumerate(KINDS.values())) + f'''
+# One page routed by st.navigation, as in the app (page links need it); the menu kind gets nine more in the menu.
+HOME = st.Page(draw, title="Home", url_path="home", default=True)
+menu = st.query_params.get("kind") == "{MENU}"
+others = [st.Page(draw, title=f"Page {{i}}", url_path=f"p{{i}}", icon=":material/home:") for i in range(9)]
+st.navigation([HOME, *others] if menu else [HOME], position="sidebar" if menu else "hidden").run()
+'''
 
 
 def main(runs: int = 7) -> None:

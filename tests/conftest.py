@@ -53,6 +53,22 @@ def secrets_file(tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _routed_through_app_py(monkeypatch):
+    """Every AppTest run goes through app.py's router, as every run on the server does
+    (``startup.route_through_app_py``). AppTest switches Streamlit's legacy routing of ``pages/`` back on before each
+    run, which runs a switched-to page straight from its file and skips the router and its menu."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    made = PagesManager.__init__
+
+    def routed(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", routed)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
     """Caches outlive AppTest instances inside one pytest process."""
     st.cache_data.clear()

@@ -64,15 +64,31 @@ def test_a_chosen_date_is_shown_in_the_heading_in_both_languages(app):
     assert "As of 15 Mar 2017" in texts(at)
 
 
+def menu_switch(at, page: str):
+    """A click in Streamlit's sidebar menu: its links carry no parameters, so the page arrives with a bare URL."""
+    at.query_params.clear()
+    return at.switch_page(f"pages/{page}.py").run()
+
+
 @pytest.mark.parametrize("page", [p.key for p in PAGES])
-def test_every_page_shows_the_as_of_date_and_carries_it_in_its_links(app, page):
-    at = app(page, actor=EDITOR if page != "accounts" else None, lang="en", as_of="2017-03-15")
+def test_every_page_shows_the_as_of_date_and_keeps_it_and_the_language_after_a_switch_by_the_menu(app, page):
+    at = app("about", actor=EDITOR, lang="en", as_of="2017-03-15")
+    menu_switch(at, page)
+    assert (url(at, "lang"), url(at, "as_of")) == ("en", "2017-03-15")  # back in the URL: the link to share
     assert at.date_input(key="_url_as_of").value == date(2017, 3, 15)
     if page != "accounts":  # the accounts page asks an admin to log in first
         assert "As of 15 Mar 2017" in texts(at)
-    links = [e.proto for e in at.get("page_link")]
-    assert links and all("as_of=2017-03-15" in link.query_string and "lang=en" in link.query_string
-                         for link in links)
+    links = [e.proto for e in at.get("page_link")]  # the pages' own links carry them too
+    assert all("as_of=2017-03-15" in link.query_string and "lang=en" in link.query_string for link in links)
+
+
+def test_a_date_moved_back_to_the_default_or_a_language_switched_back_stays_so_after_a_switch(app):
+    at = app("overview", lang="en", as_of="2017-03-15")
+    at.date_input(key="_url_as_of").set_value(date(2018, 12, 31)).run()
+    at.segmented_control(key="_url_lang").set_value("sv").run()
+    menu_switch(at, "budget")
+    assert "as_of" not in at.query_params and url(at, "lang") in (None, "sv")
+    assert "Per datum 2018-12-31" in texts(at)
 
 
 def test_moving_the_date_writes_it_to_the_url_and_back_to_the_default_drops_it(app):
@@ -95,6 +111,8 @@ def test_a_bad_url_date_gives_a_clear_message_and_a_valid_view(app, value, words
     assert words in at.warning[0].value and "The page shows 31 Dec 2018 instead" in at.warning[0].value
     assert at.date_input(key="_url_as_of").value == date(2018, 12, 31)
     assert all("as_of" not in e.proto.query_string for e in at.get("page_link"))
+    menu_switch(at, "budget")
+    assert "as_of" not in at.query_params  # a refused date is not carried to the next page either
 
 
 # A crafted history evaluated at five dates: the page, the CLI JSON and the report say the same ---------------------

@@ -95,25 +95,49 @@ class PageContext:
 
 
 # The router's pages by path, for links: a link to a Page object skips Streamlit's lookup of the file on disk
-# (a realpath per link, a dozen links per run). Filled by the first router run; until then links name the path.
+# (a realpath per link). Filled by the first router run; until then links name the path.
 _ROUTED: dict[str, st.Page] = {}
 
+VIEW_PARAMS = "_view_params"  # the language and as-of date the session's view shows, carried across page switches
 
-def st_pages() -> list:
-    """For app.py's router: the Page objects, made once per session (each checks its file on disk: 1.4 ms of a
+
+def route():
+    """app.py's router: Streamlit's own menu in the sidebar, readers' pages first, then those of editors.
+
+    The menu is one element drawn with Streamlit's own scripts (a dozen ``st.page_link`` cost ~40–66 ms of a page's
+    ready time in the browser, scripts/bench_elements.py). Its links carry no query parameters, so a switch arrives
+    with a bare URL: the view's language and date are put back from the session before the page runs.
+    """
+    for name, value in st.session_state.get(VIEW_PARAMS, {}).items():
+        if name not in st.query_params:
+            st.query_params[name] = value
+    lang = st.query_params.get("lang")
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    actor = _current_actor()
+    readers = [_router_page(p, lang) for p in PAGES if p.role == "viewer"]
+    editors = [_router_page(p, lang) for p in PAGES if p.role != "viewer" and _allowed(actor, p.role)]
+    # Routable but not in the menu: the overview's own name (links in mails, bookmarks: Streamlit answers a default
+    # page's url_path with "page not found"), and the pages this reader may not open (a deep link shows the hint).
+    hidden = [_router_page(PAGES[0], lang, alias=True)]
+    hidden += [_router_page(p, lang, hidden=True) for p in PAGES if p.role != "viewer" and not _allowed(actor, p.role)]
+    # One list, the editors' pages last: Streamlit's menu with section headings fails axe's list rules
+    return st.navigation(readers + editors + hidden, position="sidebar", expanded=True)
+
+
+def _router_page(spec: PageSpec, lang: str, *, hidden: bool = False, alias: bool = False):
+    """A Page object, made once per session, language and visibility (each checks its file on disk: 1.4 ms of a
     profiled run for all). Not shared between sessions: ``st.navigation`` marks the chosen one callable until it has
     run, and a session runs one script at a time."""
-    if (routed := st.session_state.get("_router_pages")) is None:
-        # No icon here: a page's material icon would become the tab icon, fetched by the browser from a font host.
-        home, *others = PAGES
-        pages = [st.Page(home.path, title=t(f"page.{home.key}"), url_path="", default=True)]
-        pages += [st.Page(p.path, title=t(f"page.{p.key}"), url_path=p.key) for p in others]
-        # The first page is "/"; its own name stays an address too (links in mails, bookmarks): Streamlit answers a
-        # default page's url_path with "page not found" once its legacy routing of pages/ is off.
-        alias = st.Page(home.path, title=t(f"page.{home.key}"), url_path=home.key, visibility="hidden")
-        routed = st.session_state["_router_pages"] = [*pages, alias]
-    _ROUTED.update(zip((p.path for p in PAGES), routed, strict=False))  # the alias last: "/" stays the link
-    return routed
+    made = st.session_state.setdefault("_router_pages", {})
+    key = (spec.key, lang, hidden, alias)
+    if (page := made.get(key)) is None:
+        home = spec is PAGES[0]
+        page = made[key] = st.Page(spec.path, title=t(f"page.{spec.key}", lang), icon=spec.icon,
+                                   url_path=spec.key if alias or not home else "", default=home and not alias,
+                                   visibility="hidden" if hidden or alias else "visible")
+    if not alias:
+        _ROUTED[spec.path] = page
+    return page
 
 
 def link_target(path: str):
@@ -125,32 +149,22 @@ def page(key: str) -> PageContext:
     spec = next(p for p in PAGES if p.key == key)
     st.set_page_config(layout="wide", page_icon=str(ICON), initial_sidebar_state="expanded")
     current_version()
-    with st.sidebar:
-        masthead = st.container()
+    with st.sidebar:  # under Streamlit's menu (app.py's router)
         lang = url_segmented(
             "Språk / Language", LANGS, key="lang", lang=DEFAULT_LANG, default=DEFAULT_LANG,
             format_func=lambda code: {"sv": "Svenska", "en": "English"}[code],
         ) or DEFAULT_LANG
         st.set_page_config(page_title=f"{t(f'page.{key}', lang)} · {t('app.name', lang)}")
         document_language(lang)
-        masthead.markdown(f"### {t('app.name', lang)}\n{t('app.plan', lang)}")
         today = local_today()
         period = cached_query(plan_period)()
         as_of, refused = _as_of_input(today, period, lang)
         actor = _current_actor()
-        for p in PAGES:
-            if p.role == "viewer":
-                st.page_link(link_target(p.path), label=t(f"page.{p.key}", lang), icon=p.icon,
-                             query_params=lang_param(lang))
-        # The pages only editors and admins may open, under their own heading below the readers' pages
-        if editor_pages := [p for p in PAGES if p.role != "viewer" and _allowed(actor, p.role)]:
-            st.markdown(f"**{t('shell.menu.editors', lang)}**")
-            for p in editor_pages:
-                st.page_link(link_target(p.path), label=t(f"page.{p.key}", lang), icon=p.icon,
-                             query_params=lang_param(lang))
         st.divider()
         _login_box(actor, lang)
+        st.caption(f"**{t('app.name', lang)}** · {t('app.plan', lang)}")  # whose dashboard this is
     ctx = PageContext(key, lang, actor, today, as_of, period)
+    st.session_state[VIEW_PARAMS] = view_params(lang)
     if refused:
         st.warning(refused, icon=":material/event_busy:")
     if st.query_params.get("present") == "1":
@@ -235,9 +249,13 @@ def _as_of_input(today: date, period: PlanPeriod, lang: str) -> tuple[date, str 
     # Only a date the reader chose (and that is valid) travels in links; the default needs no parameter.
     st.session_state["_as_of_param"] = None if problem or raw is None else as_of.isoformat()
     st.session_state["_url_as_of"] = as_of  # set before the widget is drawn: the URL, not the widget, decides
-    st.date_input(t("asof.label", lang), key="_url_as_of", min_value=period.first,
-                  max_value=latest_as_of(today, period), format="YYYY-MM-DD", help=t("asof.help", lang),
-                  on_change=_as_of_changed, args=(default_as_of(today, period),))
+    # In a box that says the date: a closed popover's content is not mounted in the browser, so no page pays for
+    # the date picker's code until someone opens it (64 ms a page in scripts/bench_elements.py).
+    with st.popover(f"{t('asof.label', lang)} {fmt_date(as_of, lang)}", icon=":material/calendar_month:",
+                    help=t("asof.help", lang), width="stretch"):
+        st.date_input(t("asof.label", lang), key="_url_as_of", min_value=period.first,
+                      max_value=latest_as_of(today, period), format="YYYY-MM-DD", help=t("asof.help", lang),
+                      on_change=_as_of_changed, args=(default_as_of(today, period),))
     return as_of, refused
 
 
@@ -247,10 +265,12 @@ def _as_of_changed(default: date) -> None:
 
 
 def _set_as_of_param(value: str | None) -> None:
+    carried = st.session_state.setdefault(VIEW_PARAMS, {})
     if value is None:
         st.query_params.pop("as_of", None)
+        carried.pop("as_of", None)  # or the router would put it back
     else:
-        st.query_params["as_of"] = value
+        st.query_params["as_of"] = carried["as_of"] = value
 
 
 def view_params(lang: str) -> dict:

@@ -1,16 +1,24 @@
 """The as-of date in a real browser: moving it moves the plan — status counts and the schedule's date marker."""
 
+import re
+from datetime import date
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app_run
 
+SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
+
 
 def set_as_of(page, day: str) -> None:
-    """Type a date into the sidebar's "Per datum" and confirm it, as a reader would."""
-    page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="year, Per datum").click()
-    page.keyboard.type(day.replace("-", ""))  # the segments advance year → month → day
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")  # close the calendar
+    """Open the sidebar's "Per datum" box, type a date and pick it in the calendar, as a reader would."""
+    if not page.get_by_role("spinbutton", name="year, Per datum").is_visible():
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Per datum").click()  # the box names its date
+    page.get_by_role("spinbutton", name="year, Per datum").click()
+    page.keyboard.type(day.replace("-", ""))  # the segments advance year → month → day; the calendar follows
+    chosen = date.fromisoformat(day)
+    page.get_by_role("button", name=f"{chosen.day} {SV_MONTHS[chosen.month - 1]} {chosen.year}").click()
     wait_for_app_run(page)
 
 
@@ -35,7 +43,8 @@ def test_moving_the_as_of_date_moves_the_status_counts_and_the_schedule_marker(s
     assert "as_of=2016-06-30" in page.url
     expect(chart.get_by_text("Per datum 2016-06-30")).to_be_visible()
     expect(card_a).to_contain_text("0 klara · 2 pågår · 0 sena · 7 ej påbörjade")
-    page.get_by_test_id("stSidebar").get_by_role("link", name="Budget").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Budget").click()  # Streamlit's menu
     wait_for_app_run(page)
-    assert "as_of=2016-06-30" in page.url  # links carry the date
+    expect(page).to_have_url(re.compile(r"/budget\?.*as_of=2016-06-30"))  # the menu keeps the date
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Per datum 2016-06-30")).to_be_visible()
     expect(page.get_by_test_id("stMain").get_by_text("Per datum 2016-06-30").first).to_be_visible()
