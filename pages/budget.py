@@ -10,8 +10,9 @@ from mobility.charts_budget import burn_chart
 from mobility.i18n import fmt_date, fmt_int, fmt_pct, fmt_sek
 from mobility.ui import numbers, shell
 from mobility.ui.data import cached_build, cached_query, engine
+from mobility.ui.drawn import dataframe as drawn_dataframe
+from mobility.ui.drawn import plotly_chart
 from mobility.ui.exports import chart_downloads, table_downloads, table_with_downloads
-from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_selectbox
 
@@ -174,7 +175,7 @@ st.header(t("budget.activities"), divider="gray")
 
 
 activity_rows = drawn["activities"]
-st.dataframe(
+drawn_dataframe(
     activity_rows, hide_index=True, width="stretch", height="content", alt=t("budget.activities"), placeholder="–",
     column_config={
         t("budget.col.code"): st.column_config.TextColumn(width=45),
@@ -237,19 +238,28 @@ page_no = 1
 if pages > 1:
     page_no = int(st.number_input(t("budget.ledger.page", pages=fmt_int(pages, lang)), min_value=1, max_value=pages,
                                   value=1, step=1, key="l_page", bind="query-params", width=200))
-entries = cached_query(budget.ledger_entries)(area=area, limit=SHOWN, offset=(page_no - 1) * SHOWN)
+
+
+@cached_build
+def _ledger_page(engine, area: str | None, page_no: int, lang: str) -> pd.DataFrame:
+    """One page of the ledger as drawn, once per data version, page and language (a miss is built by a run in
+    ``lang``: this run's ``t``)."""
+    entries = budget.ledger_entries(engine, area=area, limit=SHOWN, offset=(page_no - 1) * SHOWN)
+    return pd.DataFrame({
+        t("budget.col.date"): pd.to_datetime(entries["spent_on"]),
+        t("budget.col.code"): entries["activity"],
+        t("budget.col.amount"): kronor(entries["amount_ore"], ore=True),
+        t("budget.col.description"): entries["description"],
+        t("budget.col.reference"): entries["reference"],
+        t("budget.col.source"): [t(f"budget.source.{s}") for s in entries["source"]],
+        t("budget.col.entered_by"): entries["entered_by"],
+    })
+
+
+entries = _ledger_page(area, page_no, lang)
 if len(entries):
-    st.dataframe(
-        {
-            t("budget.col.date"): pd.to_datetime(entries["spent_on"]),
-            t("budget.col.code"): entries["activity"],
-            t("budget.col.amount"): kronor(entries["amount_ore"], ore=True),
-            t("budget.col.description"): entries["description"],
-            t("budget.col.reference"): entries["reference"],
-            t("budget.col.source"): [t(f"budget.source.{s}") for s in entries["source"]],
-            t("budget.col.entered_by"): entries["entered_by"],
-        },
-        hide_index=True, width="stretch", alt=t("budget.ledger"),
+    drawn_dataframe(
+        entries, hide_index=True, width="stretch", alt=t("budget.ledger"),
         column_config={t("budget.col.date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                        t("budget.col.amount"): kr_column(t("budget.col.amount"), lang, ore=True)},
     )

@@ -9,10 +9,10 @@ from mobility.exports import CHARTS
 from mobility.i18n import fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_pct, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
-from mobility.ui import shell
+from mobility.ui import drawn, shell
 from mobility.ui.data import cached_build, cached_query, engine
+from mobility.ui.drawn import plotly_chart
 from mobility.ui.exports import chart_downloads, table_downloads
-from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_multiselect, url_selectbox
 
@@ -128,7 +128,7 @@ with st.container(key="area-status"):
 undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
 schedule = cached_build(CHARTS["timeline"].make)(lang, as_of)  # the export's chart: built once per data version
 figure = schedule.figure
-plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
+drawn.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
                 alt=schedule.alt)
 st.caption(t("overview.timeline_caption", undated=undated or "–"))
 chart_downloads("timeline", figure, lang=lang, as_of=as_of, examples=False, all_charts=True)
@@ -188,7 +188,7 @@ def open_activity(codes: list[str]) -> None:
         st.query_params["activity"] = codes[rows[0]]
 
 
-st.dataframe(
+drawn.dataframe(
     rows, hide_index=True, width="stretch", height="content", alt=t("overview.table"),
     placeholder="–", key="activity-table", on_select=partial(open_activity, list(shown["code"])),
     selection_mode="single-row",

@@ -15,8 +15,8 @@ from mobility.counts import FACULTIES, LEVELS, PROGRAMMES
 from mobility.i18n import fmt_date, fmt_int, fmt_number, fmt_pct
 from mobility.ui import shell
 from mobility.ui.data import cached_build, cached_query
+from mobility.ui.drawn import plotly_chart
 from mobility.ui.exports import chart_downloads
-from mobility.ui.figures import plotly_chart
 from mobility.ui.numbers import count_column
 from mobility.ui.widgets import url_segmented, url_selectbox
 

@@ -3,7 +3,8 @@
 Starts two servers on free ports — the dashboard on a fresh seeded database, and a baseline app that only draws N
 empty plotly charts — loads every page N times in headless Chromium (/usr/bin/chromium) and prints the medians.
 "Ready" = the script run has finished and every chart has drawn its SVG. Each server gets one browser profile,
-warmed on every page first, as a returning reader's browser has Streamlit's scripts cached.
+warmed on every page first, as a returning reader's browser has Streamlit's scripts cached; a page and its bare
+page are loaded by turns.
 
 Usage: python scripts/bench_browser.py [runs] [page ...]   (pages: all viewer pages when none are named)
 """
@@ -88,10 +89,11 @@ def main(runs: int = 5, only: list[str] | None = None) -> None:
                 for spec in PAGES:
                     if spec.role != "viewer" or (only and spec.key not in only):
                         continue  # an editor page shows a viewer only its login hint
-                    measured = [_ready_ms(app_ctx, f"{app_url}/{spec.key}") for _ in range(runs)]
-                    page_times, charts = zip(*measured, strict=True)
-                    n = charts[0]
-                    empty = [_ready_ms(base_ctx, f"{base_url}/?charts={n}")[0] for _ in range(runs)]
+                    n = _ready_ms(app_ctx, f"{app_url}/{spec.key}")[1]
+                    page_times, empty = [], []
+                    for _ in range(runs):  # by turns, so a change in the machine's load meets both alike
+                        page_times.append(_ready_ms(app_ctx, f"{app_url}/{spec.key}")[0])
+                        empty.append(_ready_ms(base_ctx, f"{base_url}/?charts={n}")[0])
                     ratio = statistics.median(page_times) / statistics.median(empty)
                     print(f"{spec.key:<12} {n:>6} {statistics.median(page_times):>8.0f} "
                           f"{statistics.median(empty):>9.0f} {ratio:>6.2f}")

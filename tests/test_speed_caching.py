@@ -183,29 +183,70 @@ def test_arguments_that_do_not_hash_are_cached_by_their_value(db_url):
 
 def test_a_shared_figure_is_drawn_as_plotly_would_draw_it_and_its_dict_is_made_once(monkeypatch):
     """``ui.figures.plotly_chart``: the browser gets the same spec as from ``st.plotly_chart``, and a figure drawn on
-    every run (a cached_build figure) is turned into its dict once, not on every run."""
-    import json
-
+    every run (a cached_build figure) is turned into its dict once, not on every run — in plain JSON values, so that
+    the runs after the first do not call plotly's encoder back for every date of a time axis."""
     import plotly.graph_objects as go
     import plotly.io as pio
+    from _plotly_utils.utils import PlotlyJSONEncoder
     from streamlit.testing.v1 import AppTest
 
-    def script():
+    def figure():
+        from datetime import date
+
         import plotly.graph_objects as go
+
+        return go.Figure(go.Scatter(x=[date(2017, 1, 1), date(2017, 2, 1), date(2017, 3, 1)], y=[3.5, float("nan"), 1]))
+
+    def script():
         import streamlit as st
 
-        from mobility.ui.figures import plotly_chart
+        from mobility.ui.drawn import plotly_chart
 
-        figure = st.session_state.setdefault("figure", go.Figure(go.Bar(x=["A", "B"], y=[3, 1])))
-        plotly_chart(figure, theme=None)
+        plotly_chart(st.session_state.setdefault("figure", st.session_state["make"]()), theme=None)
 
-    calls = []
-    to_dict = go.Figure.to_dict
+    calls, encoded = [], []
+    to_dict, default = go.Figure.to_dict, PlotlyJSONEncoder.default
     monkeypatch.setattr(go.Figure, "to_dict", lambda self: calls.append(1) or to_dict(self))
     at = AppTest.from_function(script)
+    at.session_state["make"] = figure
+    at.run()
+    monkeypatch.setattr(PlotlyJSONEncoder, "default", lambda self, o: encoded.append(o) or default(self, o))
+    at.run()
+    at.run()
+    assert not at.exception and len(calls) == 1 and not encoded
+    assert at.get("plotly_chart")[0].proto.spec == pio.to_json(to_dict(figure()), validate=False)
+
+
+def test_a_shared_table_is_drawn_with_the_bytes_streamlit_would_send_and_converted_once(monkeypatch):
+    """``ui.drawn.dataframe``: the browser gets the same Arrow bytes as from ``st.dataframe(frame)`` — nullable
+    numbers, dates, missing values — and a shared frame is converted once over three runs, not on every run."""
+    import pandas as pd
+    from streamlit import dataframe_util
+    from streamlit.testing.v1 import AppTest
+
+    def frame():
+        import pandas as pd
+
+        return pd.DataFrame({"Kod": ["A1", "B2", None], "Kronor": pd.array([1500, None, 7], dtype="Int64"),
+                             "Dag": pd.to_datetime(["2017-03-15", None, "2018-12-31"])})
+
+    def script():
+        import streamlit as st
+
+        from mobility.ui.drawn import dataframe
+
+        dataframe(st.session_state.setdefault("frame", st.session_state["make"]()), hide_index=True)
+
+    conversions = []
+    convert = dataframe_util.convert_pandas_df_to_arrow_table
+    monkeypatch.setattr(dataframe_util, "convert_pandas_df_to_arrow_table",
+                        lambda df, **kw: conversions.append(1) or convert(df, **kw))
+    at = AppTest.from_function(script)
+    at.session_state["make"] = frame
     at.run()
     at.run()
     at.run()
-    assert not at.exception and len(calls) == 1
-    expected = pio.to_json(to_dict(go.Figure(go.Bar(x=["A", "B"], y=[3, 1]))), validate=False)
-    assert json.loads(at.get("plotly_chart")[0].proto.spec) == json.loads(expected)
+    assert not at.exception and len(conversions) == 1
+    sent = at.dataframe[0].proto.arrow_data.data
+    assert sent == dataframe_util.convert_pandas_df_to_arrow_bytes(frame())
+    pd.testing.assert_frame_equal(at.dataframe[0].value, frame())

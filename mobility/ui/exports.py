@@ -11,6 +11,7 @@ import streamlit as st
 from mobility import exports
 from mobility.i18n import t
 from mobility.print_layout import DEFAULT_SIZE, SIZES
+from mobility.ui import drawn
 from mobility.ui.data import engine
 
 
@@ -75,8 +76,8 @@ def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool
 
     ``static``: a plain table (``st.table``) for a short list read as it is, not sorted or scrolled: a page's first
     interactive grid adds ~110 ms to its ready time, a plain table ~40 ms (scripts/bench_elements.py). ``options``
-    go to the one drawn.
+    go to the one drawn. A frame passed in is drawn as shared (``drawn.dataframe``): never change it afterwards.
     """
-    frame = pd.DataFrame(rows)
-    (st.table if static else st.dataframe)(frame, **options)
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)  # a shared frame stays itself
+    (st.table if static else drawn.dataframe)(frame, **options)
     table_downloads(frame, stem=stem, sheet=sheet, lang=lang)
