@@ -71,11 +71,23 @@ def _drawn_runs(engine, as_of, include_archived: bool, lang: str) -> pd.DataFram
     })
 
 
-open_runs = runs[runs["status"] == "open"]
+@cached_build
+def _at_a_glance(engine, as_of, include_archived: bool) -> dict:
+    """The open and overdue counts, and the runs to pick from (ids as the URL holds them, and their labels), once
+    per data version: at 100× the data the list has a thousand runs."""
+    runs = cached_build(checklist_runs.run_table)(as_of, include_archived=include_archived)
+    open_runs = runs[runs["status"] == "open"]
+    ids = [str(i) for i in runs["id"]]
+    return {"open": len(open_runs), "overdue_runs": int((open_runs["overdue"] > 0).sum()),
+            "overdue_items": int(open_runs["overdue"].sum()), "ids": ids,
+            "label_of": dict(zip(ids, runs["label"], strict=True))}
+
+
+glance = _at_a_glance(ctx.as_of, show_archived)
 m1, m2, m3 = st.columns(3)
-m1.metric(t("runs.metric.open"), len(open_runs))
-m2.metric(t("runs.metric.overdue_runs"), int((open_runs["overdue"] > 0).sum()))
-m3.metric(t("runs.metric.overdue_items"), int(open_runs["overdue"].sum()))
+m1.metric(t("runs.metric.open"), glance["open"])
+m2.metric(t("runs.metric.overdue_runs"), glance["overdue_runs"])
+m3.metric(t("runs.metric.overdue_items"), glance["overdue_items"])
 table_with_downloads(
     _drawn_runs(ctx.as_of, show_archived, lang),
     stem="checklistor-arenden" if lang == "sv" else "checklist-runs", sheet="runs", lang=lang,
@@ -95,9 +107,8 @@ table_with_downloads(
 )
 
 # One run -----------------------------------------------------------------------------------------------------------
-labels = dict(zip(runs["id"], runs["label"], strict=True))
-run_id = url_selectbox(t("runs.pick"), [str(i) for i in labels], key="run", lang=lang,
-                       default=str(runs["id"].iloc[0]), format_func=lambda i: labels[int(i)])
+run_id = url_selectbox(t("runs.pick"), glance["ids"], key="run", lang=lang, default=glance["ids"][0],
+                       format_func=glance["label_of"].__getitem__)
 run = cached_build(checklist_runs.run_detail)(int(run_id), ctx.as_of)
 st.subheader(plain(run["label"], inline=True))
 st.markdown(
