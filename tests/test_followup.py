@@ -261,6 +261,19 @@ def test_the_page_shows_the_report_since_the_chosen_meeting_and_offers_paper(app
     assert "Ändringar efter 2017-01-16" in texts(at_) and "Februarimötet" not in texts(at_)
 
 
+def test_the_list_of_meetings_shows_typed_text_as_typed_not_as_markdown(app, engine):
+    """The list is a plain table, which renders Markdown in its cells: a chair or notes that look like Markdown or a
+    link are shown as the characters typed (escaped), never as bold text or a link."""
+    from mobility.text import plain
+
+    typed = {"chair": "**Ordförande**", "notes": "[Klicka här](https://example.org) och _kursivt_"}
+    meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 2, 13), **typed)
+    at_ = app("followup", as_of="2017-03-13")
+    listed = at_.table[-1].value  # the meetings, last on the page
+    assert list(listed["Ordförande"]) == [plain(typed["chair"], inline=True)] != [typed["chair"]]
+    assert list(listed["Korta anteckningar"]) == [plain(typed["notes"], inline=True)]
+
+
 def test_an_editor_records_a_meeting_on_the_page(app, engine):
     at_ = app("followup", actor=EDITOR)
     next(a for a in at_.text_area if a.label == "Korta anteckningar").input("Uppföljning av B-området")

@@ -11,6 +11,7 @@ import streamlit as st
 from mobility import exports
 from mobility.i18n import t
 from mobility.print_layout import DEFAULT_SIZE, SIZES
+from mobility.text import plain
 from mobility.ui import drawn
 from mobility.ui.data import engine
 
@@ -79,5 +80,8 @@ def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool
     go to the one drawn. A frame passed in is drawn as shared (``drawn.dataframe``): never change it afterwards.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)  # a shared frame stays itself
-    (st.table if static else drawn.dataframe)(frame, **options)
+    if static:  # st.table renders Markdown in its cells: typed text is shown as typed (the files keep it raw)
+        st.table(frame.map(lambda v: plain(v, inline=True) if isinstance(v, str) else v), **options)
+    else:
+        drawn.dataframe(frame, **options)
     table_downloads(frame, stem=stem, sheet=sheet, lang=lang)
