@@ -5,7 +5,7 @@ import streamlit as st
 
 from mobility import communications, press
 from mobility.i18n import fmt_date
-from mobility.ui import shell
+from mobility.ui import drawn, shell
 from mobility.ui.data import cached_build
 from mobility.ui.exports import chart_downloads
 
@@ -50,12 +50,21 @@ st.caption(f"{source} · {t('press.small_counts')}")
 said = cached_build(communications.counts_by_channel_and_term)(as_of=as_of)
 st.markdown(t("comms.what_we_did", line=communications.summary_line(said, lang)))
 
-images = cached_build(press.press_images)(lang=lang, as_of=as_of)
-for column, (_key, svgs, alt) in zip(st.columns(len(images)), images, strict=True):
-    column.html("".join(  # one drawing per screen shape; CSS shows the one that fits
-        f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '
-        f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode("utf-8")).decode("ascii")}">'
-        for shape, svg in svgs.items()))
+
+
+@cached_build
+def _chart_images(engine, lang: str, as_of) -> list[str]:
+    """Each chart as the page draws it — one image per screen shape, CSS shows the one that fits — once per data
+    version and view (each a few hundred kB of base64)."""
+    return ["".join(f'<img class="press-chart {shape}" alt="{html.escape(alt)}" '
+                    f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode("utf-8")).decode("ascii")}">'
+                    for shape, svg in svgs.items())
+            for _key, svgs, alt in cached_build(press.press_images)(lang=lang, as_of=as_of)]
+
+
+images = _chart_images(lang, as_of)
+for column, markup in zip(st.columns(len(images)), images, strict=True):
+    drawn.html(markup, container=column)
 
 if not present:  # download buttons would spoil a screenshot
     for column, (key, figure) in zip(st.columns(len(view.charts)), view.charts, strict=True):

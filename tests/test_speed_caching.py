@@ -250,3 +250,29 @@ def test_a_shared_table_is_drawn_with_the_bytes_streamlit_would_send_and_convert
     sent = at.dataframe[0].proto.arrow_data.data
     assert sent == dataframe_util.convert_pandas_df_to_arrow_bytes(frame())
     pd.testing.assert_frame_equal(at.dataframe[0].value, frame())
+
+
+def test_shared_markup_is_sent_as_built_without_being_scanned_again(monkeypatch):
+    """``ui.drawn.html``: the browser gets the markup exactly as built (what ``st.html`` sends for it), and
+    Streamlit's dedent, which scans the whole text, does not run over it on every run."""
+    import textwrap
+
+    from streamlit.testing.v1 import AppTest
+
+    markup = '<img class="press-chart tall" alt="A" src="data:image/svg+xml;base64,' + "QUJD" * 50_000 + '">'
+
+    def script():
+        import streamlit as st
+
+        from mobility.ui.drawn import html
+
+        html(st.session_state["markup"])
+
+    scanned = []
+    dedent = textwrap.dedent
+    monkeypatch.setattr(textwrap, "dedent", lambda text: scanned.append(len(text)) or dedent(text))
+    at = AppTest.from_function(script)
+    at.session_state["markup"] = markup
+    at.run()
+    assert not at.exception and at.get("html")[0].proto.body == markup
+    assert len(markup) not in scanned
