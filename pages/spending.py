@@ -10,8 +10,8 @@ from mobility import budget, files, parsing, spending
 from mobility.i18n import fmt_date, fmt_sek
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
-from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui import drawn, shell
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.numbers import kr_column
 
 ctx = shell.page("spending")
@@ -32,7 +32,7 @@ def kronor(values):
 ctx.heading(t("page.spending"))
 st.page_link("pages/budget.py", label=t("spending.to_budget"), icon=":material/account_balance_wallet:",
              query_params=shell.lang_param(lang))
-table = cached_query(budget.budget_table)(as_of=ctx.as_of)
+table = cached_build(budget.budget_table)(as_of=ctx.as_of)  # shared: read, never changed
 titles = dict(zip(table["code"], table[f"title_{lang}"], strict=True))
 all_codes = list(table["code"])
 label = lambda c: f"{c} – {titles[c][:80]}"  # noqa: E731
@@ -121,12 +121,12 @@ with allocation_tab:
             decided_on = a2.date_input(t("budget.field.decided_on"), value=ctx.as_of, min_value=ctx.period.first,
                                        max_value=ctx.today, format="YYYY-MM-DD")  # a decision lies in the plan period
             note = st.text_area(t("budget.field.note"), max_chars=budget.NOTE_MAX)
-            drawn = shell.version_seen(f"allocation-{alloc_code}", len(history["changes"]))
+            seen_changes = shell.version_seen(f"allocation-{alloc_code}", len(history["changes"]))
             if st.form_submit_button(t("budget.alloc.save"), type="primary"):
                 try:
                     saved_ore = budget.change_allocation(engine=engine(), actor=ctx.actor, code=alloc_code,
                                                          amount=new_amount, decided_on=decided_on, note=note,
-                                                         expected_changes=drawn, lang=lang)
+                                                         expected_changes=seen_changes, lang=lang)
                 except (ValidationError, ConcurrentEditError, NotAllowed) as exc:
                     shell.show_write_error(exc, lang)
                 else:
@@ -134,18 +134,25 @@ with allocation_tab:
 
 
 # What was recorded last, to check an entry at a glance -----------------------------------------------------------
+@cached_build
+def _latest(engine, lang: str) -> pd.DataFrame:
+    """The last ten entries as drawn, once per data version and language (a miss is built by a run in ``lang``)."""
+    entries = budget.ledger_entries(engine, area=None, limit=10)
+    return pd.DataFrame({
+        t("budget.col.date"): pd.to_datetime(entries["spent_on"]),
+        t("budget.col.code"): entries["activity"],
+        t("budget.col.amount"): kronor(entries["amount_ore"]),
+        t("budget.col.description"): entries["description"],
+        t("budget.col.reference"): entries["reference"],
+        t("budget.col.entered_by"): entries["entered_by"],
+    })
+
+
 st.subheader(t("spending.latest"))
-entries = cached_query(budget.ledger_entries)(area=None, limit=10)
+entries = _latest(lang)
 if len(entries):
-    st.dataframe(
-        {
-            t("budget.col.date"): pd.to_datetime(entries["spent_on"]),
-            t("budget.col.code"): entries["activity"],
-            t("budget.col.amount"): kronor(entries["amount_ore"]),
-            t("budget.col.description"): entries["description"],
-            t("budget.col.reference"): entries["reference"],
-            t("budget.col.entered_by"): entries["entered_by"],
-        },
+    drawn.dataframe(
+        entries,
         hide_index=True, width="stretch", alt=t("spending.latest"),
         column_config={t("budget.col.date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
                        t("budget.col.amount"): kr_column(t("budget.col.amount"), lang, ore=True)},
