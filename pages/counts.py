@@ -7,7 +7,7 @@ from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import record_import as record_import_ui
 from mobility.ui import shell
-from mobility.ui.data import cached_query, engine
+from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.widgets import url_selectbox
 
 ctx = shell.page("counts")
@@ -44,6 +44,20 @@ def grid_label(column: str, code: str) -> str:
 row_help = {"level": " · ".join(f"{grid_label('level', v)} = {t(f'counts.level.{v}')}" for v in counts.LEVELS),
             "faculty": f"{grid_label('faculty', '')} = {t('counts.faculty.')}"}
 
+
+
+@cached_build
+def _term_grid(engine, year: int, term: str, group: str, every: bool, lang: str) -> dict:
+    """One term's grid as the editor draws it, the values it starts from, and whether any is example data: once per
+    data version, view and language (shared: read, never changed; ``st.data_editor`` edits its own copy; a miss is
+    built by a run in ``lang``: this run's ``t``)."""
+    stored = counts_grid.term_counts(engine, year=year, term=term, group=group)
+    rows = counts_grid.grid_rows(stored, every_breakdown=every)
+    return {"frame": counts_grid.grid_frame(rows, stored, label=grid_label),
+            "values": {k: v for k, (v, _) in stored.items()},
+            "examples": any(source == "example" for _, source in stored.values())}
+
+
 ctx.heading(t("counts.title"))
 st.caption(t("counts.lead"))
 # Only the open tab's contents are built (choosing a tab reruns the page)
@@ -62,19 +76,19 @@ with grid_tab:
                              format_func=lambda v: t(f"counts.term.{v}"))
         group = url_selectbox(t("counts.group"), counts.GROUPS, key="c_group", lang=lang, default="student",
                               container=c3, format_func=lambda v: t(f"counts.group.{v}"))
-        stored = cached_query(counts_grid.term_counts)(year=year, term=term, group=group)
         every = st.toggle(t("counts.grid.every_breakdown"), key=f"every-{year}-{term}-{group}",
                           help=t("counts.grid.every_breakdown_help"))
-        rows = counts_grid.grid_rows(stored, every_breakdown=every)
+        term_grid = _term_grid(year, term, group, every, lang)
         editor_key = f"grid-{year}-{term}-{group}" + ("-all" if every else "")
         drawn_key = f"_drawn_{editor_key}"
+        editing = bool(st.session_state.get(editor_key, {}).get("edited_rows"))
         # The values this editing began from: a save is refused if someone else changed them in between.
-        if not st.session_state.get(editor_key, {}).get("edited_rows") or drawn_key not in st.session_state:
-            st.session_state[drawn_key] = {k: v for k, (v, _) in stored.items()}
+        if not editing or drawn_key not in st.session_state:
+            st.session_state[drawn_key] = term_grid["values"]  # shared: read, never changed
         drawn = st.session_state[drawn_key]
-        if any(source == "example" for _, source in stored.values()):
+        if term_grid["examples"]:
             st.markdown(f":orange-badge[:material/science: {t('example.badge')}] {t('counts.grid.example_cells')}")
-        grid = counts_grid.grid_frame(rows, stored, label=grid_label)
+        grid = term_grid["frame"]
         number_column = {"min_value": 0, "max_value": counts.MAX_COUNT, "step": 1, "format": "%d", "width": 66}
         edited = st.data_editor(
             grid, key=editor_key, hide_index=True, width="stretch", num_rows="fixed", placeholder="–",
@@ -92,7 +106,8 @@ with grid_tab:
             f"{short} = {full}" for p in counts.PROGRAMMES
             if (short := t(f"counts.grid.short.{p}")) != (full := t(f"counts.programme.{p}")))))
         st.caption(t("counts.grid.help"))
-        cells, expected = counts_grid.edited_cells(edited, drawn, year=year, term=term, group=group)
+        cells, expected = (counts_grid.edited_cells(edited, drawn, year=year, term=term, group=group) if editing
+                           else ([], {}))  # nothing typed: no need to walk the grid
         if cells:
             st.markdown(f"**{t('counts.grid.changes', n=len(cells))}**")
             st.dataframe({t("counts.col.cell"): [cell_text(c.key) for c in cells],
