@@ -224,13 +224,23 @@ intro_sv = c1.text_area(t("checklists.edit.intro_sv"), newest["intro_sv"], max_c
 intro_en = c2.text_area(t("checklists.edit.intro_en"), newest["intro_en"], max_chars=checklists.INTRO_MAX,
                         key=f"intro_en-{key}-{drawn_version}")
 st.caption(t("checklists.edit.items_hint"))
-rows = pd.DataFrame({
-    "order": range(1, len(newest["items"]) + 1),
-    "phase": [checklists.phase_label(i["phase"], lang) for i in newest["items"]],
-    "text_sv": [i["text_sv"] for i in newest["items"]],
-    "text_en": [i["text_en"] for i in newest["items"]],
-    "due_days": pd.array([i["due_days"] for i in newest["items"]], dtype="Int64"),
-})
+
+
+@cached_build
+def _edit_rows(engine, key: str, lang: str) -> pd.DataFrame:
+    """The newest version's items as the editor's grid starts from them, once per data version and language
+    (shared: read, never changed; ``st.data_editor`` edits its own copy)."""
+    items = cached_build(checklists.template_detail)(key)["items"]
+    return pd.DataFrame({
+        "order": range(1, len(items) + 1),
+        "phase": [checklists.phase_label(i["phase"], lang) for i in items],
+        "text_sv": [i["text_sv"] for i in items],
+        "text_en": [i["text_en"] for i in items],
+        "due_days": pd.array([i["due_days"] for i in items], dtype="Int64"),
+    })
+
+
+rows = _edit_rows(key, lang)
 edited = st.data_editor(
     rows, key=f"items-{key}-{drawn_version}", num_rows="dynamic", hide_index=True, width="stretch", height=420,
     placeholder="–",  # an item without a due date, not "None"
