@@ -11,7 +11,6 @@ from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
 from mobility.ui import drawn, shell
 from mobility.ui.data import cached_build, cached_query, engine
-from mobility.ui.drawn import plotly_chart
 from mobility.ui.exports import chart_downloads, table_downloads
 from mobility.ui.numbers import kr_column
 from mobility.ui.widgets import url_multiselect, url_selectbox

@@ -25,7 +25,8 @@ KINDS = {
     "four st.pills": "[st.pills(f'p{i}', ['a', 'b'], selection_mode='multi') for i in range(4)]",
     "fifty st.markdown": "[st.markdown(f'**x** {i}') for i in range(50)]",
     "ten buttons with icons": "[st.button(f'b{i}', icon=':material/home:') for i in range(10)]",
-    # The shell's choices: its menu, and where the as-of date picker sits
+    # The shell's choices: a sidebar at all, its menu, and where the as-of date picker sits
+    "a sidebar with one line": "st.sidebar.markdown('Mobility plan')",
     "ten st.page_link (sidebar)": "[st.sidebar.page_link(HOME, label=f'l{i}', icon=':material/home:') "
                                   "for i in range(10)]",
     "Streamlit's menu, ten pages": "pass  # MENU below: the same ten pages in st.navigation's own menu",
