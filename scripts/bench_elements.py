@@ -51,7 +51,7 @@ def draw():
 # One page routed by st.navigation, as in the app (page links need it); the menu kind gets nine more in the menu.
 HOME = st.Page(draw, title="Home", url_path="home", default=True)
 menu = st.query_params.get("kind") == "{MENU}"
-others = [st.Page(draw, title=f"Page {{i}}", url_path=f"p{{i}}", icon=":material/home:") for i in range(9)]
+others = [st.Page(draw, title=f"Page {{i}}", url_path=f"p{{i}}") for i in range(9)]  # as the app's: no icons
 st.navigation([HOME, *others] if menu else [HOME], position="sidebar" if menu else "hidden").run()
 '''
 

@@ -24,7 +24,6 @@ from mobility.ui.widgets import url_segmented
 class PageSpec:
     key: str  # also the i18n key "page.<key>" and the URL path
     path: str
-    icon: str
     role: str = "viewer"  # who may open it at all
 
 
@@ -32,20 +31,20 @@ ICON = Path(__file__).with_name("icon.png")  # the tab icon, served by the app i
 
 # The app's pages in menu order. A domain adds its page here.
 PAGES = [
-    PageSpec("overview", "pages/overview.py", ":material/dashboard:"),
-    PageSpec("targets", "pages/targets.py", ":material/flag:"),
-    PageSpec("budget", "pages/budget.py", ":material/account_balance_wallet:"),
-    PageSpec("checklists", "pages/checklists.py", ":material/checklist:"),
-    PageSpec("press", "pages/press.py", ":material/newspaper:"),
-    PageSpec("followup", "pages/followup.py", ":material/event_note:"),
-    PageSpec("counts", "pages/counts.py", ":material/edit_note:", role="editor"),
-    PageSpec("runs", "pages/runs.py", ":material/fact_check:", role="editor"),
-    PageSpec("history", "pages/history.py", ":material/history:"),
-    PageSpec("accounts", "pages/accounts.py", ":material/manage_accounts:", role="admin"),
-    PageSpec("deliverables", "pages/deliverables.py", ":material/description:"),
-    PageSpec("communications", "pages/communications.py", ":material/campaign:"),
-    PageSpec("about", "pages/about.py", ":material/menu_book:"),
-    PageSpec("spending", "pages/spending.py", ":material/receipt_long:", role="editor"),
+    PageSpec("overview", "pages/overview.py"),
+    PageSpec("targets", "pages/targets.py"),
+    PageSpec("budget", "pages/budget.py"),
+    PageSpec("checklists", "pages/checklists.py"),
+    PageSpec("press", "pages/press.py"),
+    PageSpec("followup", "pages/followup.py"),
+    PageSpec("counts", "pages/counts.py", role="editor"),
+    PageSpec("runs", "pages/runs.py", role="editor"),
+    PageSpec("history", "pages/history.py"),
+    PageSpec("accounts", "pages/accounts.py", role="admin"),
+    PageSpec("deliverables", "pages/deliverables.py"),
+    PageSpec("communications", "pages/communications.py"),
+    PageSpec("about", "pages/about.py"),
+    PageSpec("spending", "pages/spending.py", role="editor"),
 ]
 
 
@@ -104,9 +103,10 @@ VIEW_PARAMS = "_view_params"  # the language and as-of date the session's view s
 def route():
     """app.py's router: Streamlit's own menu in the sidebar, readers' pages first, then those of editors.
 
-    The menu is one element drawn with Streamlit's own scripts (a dozen ``st.page_link`` cost ~40–66 ms of a page's
-    ready time in the browser, scripts/bench_elements.py). Its links carry no query parameters, so a switch arrives
-    with a bare URL: the view's language and date are put back from the session before the page runs.
+    The menu is one element drawn with Streamlit's own scripts: ten ``st.page_link`` in the sidebar add 71 ms to a
+    page's ready time in the browser, the menu with ten pages 39 ms (scripts/bench_elements.py, 1 Dec 03:01 UTC). Its
+    links carry no query parameters, so a switch arrives with a bare URL: the view's language and date are put back
+    from the session before the page runs.
     """
     for name, value in st.session_state.get(VIEW_PARAMS, {}).items():
         if name not in st.query_params:
@@ -132,7 +132,8 @@ def _router_page(spec: PageSpec, lang: str, *, hidden: bool = False, alias: bool
     key = (spec.key, lang, hidden, alias)
     if (page := made.get(key)) is None:
         home = spec is PAGES[0]
-        page = made[key] = st.Page(spec.path, title=t(f"page.{spec.key}", lang), icon=spec.icon,
+        # No icon: the page's material icon would become the tab's icon, fetched by the browser from a font host
+        page = made[key] = st.Page(spec.path, title=t(f"page.{spec.key}", lang),
                                    url_path=spec.key if alias or not home else "", default=home and not alias,
                                    visibility="hidden" if hidden or alias else "visible")
     if not alias:
@@ -250,7 +251,7 @@ def _as_of_input(today: date, period: PlanPeriod, lang: str) -> tuple[date, str 
     st.session_state["_as_of_param"] = None if problem or raw is None else as_of.isoformat()
     st.session_state["_url_as_of"] = as_of  # set before the widget is drawn: the URL, not the widget, decides
     # In a box that says the date: a closed popover's content is not mounted in the browser, so no page pays for
-    # the date picker's code until someone opens it (64 ms a page in scripts/bench_elements.py).
+    # the date picker until someone opens it (in the sidebar +69 ms, in a closed popover +19: bench_elements.py).
     with st.popover(f"{t('asof.label', lang)} {fmt_date(as_of, lang)}", icon=":material/calendar_month:",
                     help=t("asof.help", lang), width="stretch"):
         st.date_input(t("asof.label", lang), key="_url_as_of", min_value=period.first,
