@@ -124,7 +124,25 @@ with st.container(key="area-status"):
             st.caption(" ".join(filter(None, (t("overview.not_decided_note"), unnumbered, t("labels.goal_c")))))
 
 # Timeline ------------------------------------------------------------------------------------------------------
-undated = ", ".join(table.loc[table["start_month"].isna(), "code"])
+
+
+@cached_build
+def _choices(engine, as_of, lang: str) -> dict:
+    """What the page offers to pick from, and the schedule's undated activities, once per data version, date and
+    language (a miss is built by a run in ``lang``: this run's texts)."""
+    codes = list(table["code"])
+    return {
+        "undated": ", ".join(table.loc[table["start_month"].isna(), "code"]),
+        "years": sorted({y for ys in table["years"] for y in ys}),
+        "responsible": {r: overview.in_language(r, c, "responsible", texts, lang)
+                        for c, r in zip(table["code"], table["responsible"], strict=True) if r},
+        "codes": codes,
+        "picks": {c: f"{c} – {title[:90]}" for c, title in zip(codes, table[f"title_{lang}"], strict=True)},
+    }
+
+
+choices = _choices(as_of, lang)
+undated = choices["undated"]
 schedule = cached_build(CHARTS["timeline"].make)(lang, as_of)  # the export's chart: built once per data version
 figure = schedule.figure
 drawn.plotly_chart(figure, theme=None, width="stretch", config=plotly_config(CHARTS["timeline"].file_stem(lang)),
@@ -134,12 +152,11 @@ chart_downloads("timeline", figure, lang=lang, as_of=as_of, examples=False, all_
 
 # Activity table ------------------------------------------------------------------------------------------------
 st.header(t("overview.table"), divider="gray")
-years = sorted({y for ys in table["years"] for y in ys})
+years = choices["years"]
 f1, f2, f3, f4 = st.columns(4)
 areas = url_multiselect(t("overview.filter.area"), list(area_names), key="area", lang=lang, container=f1,
                         format_func=lambda c: f"{c} {area_names[c]}", placeholder=t("common.all"))
-responsible_names = {r: overview.in_language(r, c, "responsible", texts, lang)
-                     for c, r in zip(table["code"], table["responsible"], strict=True) if r}
+responsible_names = choices["responsible"]
 responsible = url_selectbox(t("overview.filter.responsible"), sorted(responsible_names), key="responsible",
                             lang=lang, container=f2, placeholder=t("common.all"),
                             format_func=lambda r: responsible_names[r])
@@ -199,16 +216,15 @@ drawn.dataframe(
                    t("overview.col.responsible"): st.column_config.TextColumn(width=170),
                    t("overview.col.budget"): kr_column(t("overview.col.budget"), lang)},
 )
-table_downloads(shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
+table_downloads(lambda: shown.drop(columns=["version", "years"]), stem="aktiviteter" if lang == "sv" else "activities",
                 sheet="activities", lang=lang)
 
 # One activity: its status and the form first, then what the plan says -----------------------------------------
 st.header(t("overview.detail"), divider="gray", anchor="activity")
-codes = list(table["code"])
-picks = {c: f"{c} – {title[:90]}" for c, title in zip(codes, table[f"title_{lang}"], strict=True)}  # not a filter each
+codes, picks = choices["codes"], choices["picks"]  # every activity, not only the filtered ones
 code = url_selectbox(t("overview.detail.pick"), codes, key="activity", lang=lang, default=codes[0],
                      format_func=picks.__getitem__)
-detail = cached_query(activities.activity_detail)(code, as_of)
+detail = cached_build(activities.activity_detail)(code, as_of)  # shared: read, never changed
 none = f"*{t('overview.detail.none')}*"
 st.subheader(f"{code} · {t('status.' + detail['status'])}")
 
@@ -278,20 +294,28 @@ if documents:  # whether its document exists, who approved it and where it is
         for d in documents))
 right.markdown("\n\n".join(paragraphs))
 
+
+
+@cached_build
+def _history(engine, code: str, as_of, lang: str) -> pd.DataFrame:
+    """The activity's status history as drawn, once per data version, activity, date and language (a miss is built
+    by a run in ``lang``: this run's ``t``)."""
+    history = cached_build(activities.activity_detail)(code, as_of)["history"]
+    return pd.DataFrame({
+        t("overview.history.when"): [fmt_datetime(h["changed_at"], lang) for h in history],
+        t("overview.history.who"): [h["changed_by"] for h in history],
+        t("overview.history.change"): [
+            f"{t('status.' + h['previous_status']) if h['previous_status'] else '–'} → {t('status.' + h['status'])}"
+            for h in history
+        ],
+        t("overview.history.comment"): [h["comment"] for h in history],
+    })
+
+
 st.subheader(t("overview.detail.history"))
 if detail["history"]:
-    st.dataframe(  # the grid: the page has one already, so a second costs the browser little (st.table: the script)
-        {
-            t("overview.history.when"): [fmt_datetime(h["changed_at"], lang) for h in detail["history"]],
-            t("overview.history.who"): [h["changed_by"] for h in detail["history"]],
-            t("overview.history.change"): [
-                f"{t('status.' + h['previous_status']) if h['previous_status'] else '–'} → {t('status.' + h['status'])}"
-                for h in detail["history"]
-            ],
-            t("overview.history.comment"): [h["comment"] for h in detail["history"]],
-        },
-        hide_index=True, width="stretch", alt=t("overview.detail.history"),
-    )
+    # the grid: the page has one already, so a second costs the browser little (st.table: the script)
+    drawn.dataframe(_history(code, as_of, lang), hide_index=True, width="stretch", alt=t("overview.detail.history"))
 else:
     st.caption(t("overview.detail.no_history"))
 ctx.source_line()
