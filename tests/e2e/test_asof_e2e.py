@@ -1,5 +1,6 @@
 """The as-of date in a real browser: moving it moves the plan — status counts and the schedule's date marker."""
 
+import calendar
 import re
 from datetime import date
 
@@ -12,13 +13,20 @@ SV_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
 
 
 def set_as_of(page, day: str) -> None:
-    """Open the sidebar's "Per datum" box, type a date and pick it in the calendar, as a reader would."""
+    """Open the sidebar's "Per datum" box, type the date segment by segment and pick it in the calendar, as a reader
+    would (each segment checked before the next: a loaded machine drops keys typed in one go)."""
+    chosen = date.fromisoformat(day)
     if not page.get_by_role("spinbutton", name="year, Per datum").is_visible():
         page.get_by_test_id("stSidebar").get_by_role("button", name="Per datum").click()  # the box names its date
-    page.get_by_role("spinbutton", name="year, Per datum").click()
-    page.keyboard.type(day.replace("-", ""))  # the segments advance year → month → day; the calendar follows
-    chosen = date.fromisoformat(day)
-    page.get_by_role("button", name=f"{chosen.day} {SV_MONTHS[chosen.month - 1]} {chosen.year}").click()
+    for part, value in (("year", chosen.year), ("month", chosen.month), ("day", chosen.day)):
+        segment = page.get_by_role("spinbutton", name=f"{part}, Per datum")
+        segment.click()
+        segment.press_sequentially(f"{value:02}")
+        expect(segment).to_have_attribute("aria-valuenow", str(value))
+    # The calendar's day names follow the browser's locale, Swedish or English depending on when it read it
+    named = re.compile(rf"\b{chosen.day} {SV_MONTHS[chosen.month - 1]} {chosen.year}|"
+                       rf"{calendar.month_name[chosen.month]} {chosen.day}, {chosen.year}")
+    page.get_by_role("button", name=named).click()
     wait_for_app_run(page)
 
 
