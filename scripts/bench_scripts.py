@@ -47,19 +47,37 @@ def uptime() -> str:
 
 
 @contextmanager
+def routed_through_app_py():
+    """AppTest runs go through app.py's ``st.navigation`` only, as every run on the server does
+    (``startup.route_through_app_py``). With a ``pages/`` folder beside the entrypoint, Streamlit's legacy routing
+    builds a page list from the folder (``script_runner._mpa_v1``: a Page object per file, a second navigation
+    message) and runs a switched-to page straight from its file, skipping the router; ``st.navigation`` switches it
+    off for the process, and AppTest switches it on again before every run. Also the test suite's way (conftest)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    made = PagesManager.__init__
+
+    def routed(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False  # as after a server's first run of app.py
+
+    PagesManager.__init__ = routed
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = made
+
+
+@contextmanager
 def server_like_runs(enabled: bool = True):
     """Run scripts as a warm server does, not as AppTest does on every run:
 
     - keep compiled scripts between runs (a server's ScriptCache; AppTest makes a new one per run);
-    - route through app.py's ``st.navigation`` only. With a ``pages/`` folder beside the entrypoint, Streamlit's
-      first run of a process also builds the legacy page list from the folder (``script_runner._mpa_v1``: a Page
-      object per file, a second navigation message); ``st.navigation`` switches that off for the process. AppTest
-      switches it on again before every run;
+    - route through app.py's ``st.navigation`` only (``routed_through_app_py``);
     - leave what the process has loaded out of the garbage collector's full collections, as the server's start-up
       does (``startup.prepare_process``: the app's modules imported, then ``gc.freeze()``): without it every full
       collection walks plotly, pandas and Streamlit again (~4 ms of the overview's profiled run).
     """
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
@@ -69,22 +87,16 @@ def server_like_runs(enabled: bool = True):
         yield
         return
     shared = ScriptCache()
-    saved = app_test.ScriptCache, local_script_runner.ScriptCache, PagesManager.__init__
-    original_init = PagesManager.__init__
-
-    def routed_by_navigation(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # as after a server's first run of app.py
-
+    saved = app_test.ScriptCache, local_script_runner.ScriptCache
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
-    PagesManager.__init__ = routed_by_navigation
     import_app_modules()
     gc.freeze()
     try:
-        yield
+        with routed_through_app_py():
+            yield
     finally:
         gc.unfreeze()
-        app_test.ScriptCache, local_script_runner.ScriptCache, PagesManager.__init__ = saved
+        app_test.ScriptCache, local_script_runner.ScriptCache = saved
 
 
 def compile_ms(*paths: Path) -> float:

@@ -13,6 +13,7 @@ from mobility.db import make_engine
 from mobility.plan import init_database
 from mobility.service import Actor
 from mobility.ui import data
+from scripts.bench_scripts import routed_through_app_py
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR = Actor("io.editor", "editor")
@@ -53,19 +54,11 @@ def secrets_file(tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _routed_through_app_py(monkeypatch):
-    """Every AppTest run goes through app.py's router, as every run on the server does
-    (``startup.route_through_app_py``). AppTest switches Streamlit's legacy routing of ``pages/`` back on before each
-    run, which runs a switched-to page straight from its file and skips the router and its menu."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    made = PagesManager.__init__
-
-    def routed(self, *args, **kwargs):
-        made(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", routed)
+def _routed_through_app_py():
+    """Every AppTest run goes through app.py's router and its menu, as every run on the server does (AppTest alone
+    would run a switched-to page straight from its file)."""
+    with routed_through_app_py():
+        yield
 
 
 @pytest.fixture(autouse=True)
