@@ -33,6 +33,20 @@ def test_the_overview_answers_at_its_own_address_as_well_as_at_the_root(server, 
     expect(page.locator("h1").first).to_contain_text("Action plan")
 
 
+def test_a_deep_link_connects_at_the_first_try_and_the_menu_still_routes(server, page):
+    """Streamlit's page alone asks "/budget/_stcore/health" first and "/_stcore/health" after its 404 and a pause;
+    the page served at each page's address names the server (``deep_links``), so one health check is made."""
+    checks = []
+    page.on("response", lambda r: checks.append((r.url.removeprefix(server), r.status)) if "/health" in r.url else 0)
+    open_page(page, f"{server}/budget?lang=en&as_of=2017-06-30")
+    expect(page.locator("h1").first).to_have_text("Budget and spending")
+    assert checks == [("/_stcore/health", 200)]
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Change log", exact=True).click()
+    wait_for_app_run(page)
+    expect(page.locator("h1").first).to_have_text("Change log")
+    assert page.url.removeprefix(server) == "/history?lang=en&as_of=2017-06-30"
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("name", [p.key for p in PAGES])
 def test_every_page_opens_without_an_exception(server, page, name, lang):
