@@ -4,7 +4,7 @@ from mobility import communications
 from mobility.activities import activity_table
 from mobility.i18n import fmt_date
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
-from mobility.ui import shell
+from mobility.ui import drawn, shell
 from mobility.ui.data import cached_query, engine
 from mobility.ui.exports import table_with_downloads
 
@@ -19,7 +19,7 @@ st.caption(t("comms.lead"))
 counts = cached_query(communications.counts_by_channel_and_term)(as_of=ctx.as_of)
 st.header(t("comms.per_term"), divider="gray")
 if counts:
-    st.table(communications.table_by_term(counts, lang), hide_index=True)
+    drawn.table(communications.table_by_term(counts, lang), lang=lang, label=t("comms.per_term"))
     st.caption(t("comms.per_term_caption"))
 else:
     st.caption(t("comms.none_yet"))

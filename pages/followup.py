@@ -7,7 +7,7 @@ from mobility import followup, meetings, report
 from mobility.i18n import fmt_date, fmt_int
 from mobility.service import ConcurrentEditError, NotAllowed, ValidationError
 from mobility.text import plain
-from mobility.ui import shell
+from mobility.ui import drawn, shell
 from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import table_with_downloads
 from mobility.ui.widgets import url_date_input, url_selectbox
@@ -74,7 +74,7 @@ if report.examples(data):
     st.warning(t("report.example"), icon=":material/science:")
 st.header(t("report.summary"), divider="gray")
 header, rows = report.summary_table(data, lang)
-st.table([dict(zip(header, row, strict=True)) for row in rows], hide_index=True)
+drawn.table([dict(zip(header, row, strict=True)) for row in rows], lang=lang, label=t("report.summary"))
 st.markdown("  \n".join(report.summary_lines(data, lang)))
 
 
@@ -84,15 +84,15 @@ def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
 
     On screen a section shows its first rows; the downloaded report holds them all (a busy period or a bulk import
     can add tens of thousands, and a page that draws them all takes seconds)."""
-    drawn = []
+    built = []
     for group, sections in report.grouped(cached_build(followup.followup_report)(since=since, as_of=as_of)):
         parts = []
         for section in sections:
             header, rows = report.table(replace(section, rows=section.rows[:SECTION_ROWS]), lang)
             parts.append((report.section_title(section, lang), report.empty_line(section, lang), len(section.rows),
-                          [dict(zip(header, [plain(c, inline=True) for c in row], strict=True)) for row in rows]))
-        drawn.append((group, parts))
-    return drawn
+                          [dict(zip(header, row, strict=True)) for row in rows]))
+        built.append((group, parts))
+    return built
 
 
 for group, parts in _section_tables(since, ctx.as_of, lang):
@@ -100,8 +100,8 @@ for group, parts in _section_tables(since, ctx.as_of, lang):
     for title, empty_line, total, rows in parts:
         if rows:
             st.subheader(title)
-            # A static table: the report is read (and printed) like the document it downloads as.
-            st.table(rows, hide_index=True)
+            # A table to read: the report is read (and printed) like the document it downloads as.
+            drawn.table(rows, lang=lang, label=title)
             if total > len(rows):
                 st.caption(t("followup.section.more", shown=fmt_int(len(rows), lang), total=fmt_int(total, lang)))
         else:
@@ -120,7 +120,7 @@ if recorded:
                                           for m in recorded],
         },
         stem="moten" if lang == "sv" else "meetings", sheet="meetings", lang=lang, static=True,
-        hide_index=True, width="stretch", alt=t("followup.meetings"),
+        label=t("followup.meetings"),
     )
 
 open_actions = cached_query(meetings.actions)(as_of=ctx.as_of)  # listed in the report above, under "late"

@@ -5,8 +5,7 @@ import streamlit as st
 
 from mobility.audit import audit_choices, audit_count, audit_entries
 from mobility.i18n import fmt_date, fmt_datetime, strings
-from mobility.text import plain
-from mobility.ui import shell
+from mobility.ui import drawn, shell
 from mobility.ui.data import cached_build, cached_query, engine
 from mobility.ui.exports import table_downloads
 from mobility.ui.widgets import url_selectbox
@@ -87,16 +86,17 @@ def _log_page(engine, filters: tuple, offset: int, lang: str) -> dict:
     shown = audit_entries(engine, **dict(filters), limit=SHOWN, offset=offset)
     return {
         t("history.at"): [fmt_datetime(at, lang) for at in shown["at"]],
-        t("history.actor"): [plain(a, inline=True) for a in shown["actor"]],
+        t("history.actor"): list(shown["actor"]),
         t("history.action"): [t(f"action.{a}") for a in shown["action"]],
         t("history.entity"): [t(f"entity.{e}") for e in shown["entity"]],
-        t("history.key"): [plain(k, inline=True) for k in shown["entity_key"]],
-        t("history.before"): [plain(readable(b), inline=True) for b in shown["before"]],
-        t("history.after"): [plain(readable(a), inline=True) for a in shown["after"]],
+        t("history.key"): list(shown["entity_key"]),
+        t("history.before"): [readable(x) for x in shown["before"]],
+        t("history.after"): [readable(x) for x in shown["after"]],
     }
 
 
-# A static table: the log is read and printed, not sorted or scrolled sideways.
-st.table(_log_page(tuple(sorted(filters.items())), (page_no - 1) * SHOWN, lang), hide_index=True)
+# A table to read: the log is read and printed, not sorted.
+drawn.table(_log_page(tuple(sorted(filters.items())), (page_no - 1) * SHOWN, lang), lang=lang,
+            label=t("page.history"))
 table_downloads(lambda: audit_entries(engine(), **filters, limit=None),  # every page, read when asked for
                 stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)

@@ -21,6 +21,8 @@ KINDS = {
     "one st.dataframe (10 rows)": "st.dataframe(df)",
     "three st.dataframe": "[st.dataframe(df, key=f'd{i}') for i in range(3)]",
     "one st.table (10 rows)": "st.table(df)",
+    "st.table, 20 rows x 6": "st.table(big)",
+    "the same as HTML (drawn.table)": "table(big, lang='sv', label='t')",
     "four st.multiselect": "[st.multiselect(f'm{i}', ['a', 'b']) for i in range(4)]",
     "four st.pills": "[st.pills(f'p{i}', ['a', 'b'], selection_mode='multi') for i in range(4)]",
     "fifty st.markdown": "[st.markdown(f'**x** {i}') for i in range(50)]",
@@ -42,11 +44,13 @@ APP = '''
 import datetime
 import pandas as pd
 import streamlit as st
+from mobility.ui.drawn import table
 DAY = datetime.date(2026, 1, 1)
 def draw():
     kind = int(st.query_params.get("kind", "-1"))
     st.title("Elements")
     df = pd.DataFrame({"a": range(10), "b": ["x"] * 10, "c": [1.5] * 10})
+    big = pd.DataFrame({f"col {j}": [f"text {i} {j} with some words" for i in range(20)] for j in range(6)})
 ''' + "".join(f"    if kind == {n}: {code}\n" for n, code in enumerate(KINDS.values())) + f'''
 # One page routed by st.navigation, as in the app (page links need it); the menu kind gets nine more in the menu.
 HOME = st.Page(draw, title="Home", url_path="home", default=True)
@@ -63,7 +67,7 @@ def main(runs: int = 7) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "elements.py").write_text(APP)
-        server, url = _serve(Path(tmp) / "elements.py", Path(tmp), dict(os.environ))
+        server, url = _serve(Path(tmp) / "elements.py", Path(tmp), {**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])

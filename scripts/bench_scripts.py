@@ -129,7 +129,10 @@ def _median_run(at, runs: int) -> float:
 
 def _elements(at) -> tuple[int, int]:
     charts = len(at.get("plotly_chart"))
-    tables = len(at.dataframe) + len(at.table) + len(at.get("arrow_data_frame"))
+    from mobility.ui.drawn import TABLE_CLASS
+
+    read = sum(f'class="{TABLE_CLASS}"' in h.value for h in at.html)  # drawn.table: a table to read, as HTML
+    tables = len(at.dataframe) + len(at.table) + len(at.get("arrow_data_frame")) + read
     return charts, tables
 
 

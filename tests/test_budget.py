@@ -14,6 +14,7 @@ from mobility.examples import remove_example_data
 from mobility.i18n import local_today
 from mobility.service import SYSTEM, VIEWER, ConcurrentEditError, NotAllowed, ValidationError
 from tests.conftest import EDITOR, open_tab, texts
+from tests.html_tables import read_tables
 
 PLAN_AREAS = {"A": 190_500, "B": 960_000, "C": 50_000, "D": 130_000, "E": 230_000}
 TODAY = date(2026, 11, 28)
@@ -373,7 +374,7 @@ def test_an_editor_records_a_spend_and_the_page_shows_it(app, engine):
     assert "Förbrukat 575\u00a0252\u00a0kr" in position
     assert "**D3**" not in position.split("Outnyttjade")[-1].split("\n")[0]
     assert activity(budget.budget_report(engine, as_of=local_today()), "D3")["spent"] == 12_500.5
-    log = app("history", as_of=local_today().isoformat()).table[0].value
+    log = read_tables(app("history", as_of=local_today().isoformat()))[0]
     assert ("io.editor", "Utgift bokförd", "V-2017-77") in set(zip(log["Vem"], log["Händelse"], log["Post"],
                                                                    strict=True))
 

@@ -19,6 +19,7 @@ from mobility.i18n import TIMEZONE
 from mobility.models import Activity, AuditEntry, ChecklistRun, ChecklistTemplate, MobilityCount, Spend, StatusChange
 from mobility.service import VIEWER, NotAllowed, ValidationError
 from tests.conftest import EDITOR, ROOT, texts
+from tests.html_tables import read_tables
 
 SINCE, TODAY = date(2017, 3, 1), date(2017, 3, 20)  # the previous meeting, this meeting (the report's as-of date)
 
@@ -261,17 +262,17 @@ def test_the_page_shows_the_report_since_the_chosen_meeting_and_offers_paper(app
     assert "Ändringar efter 2017-01-16" in texts(at_) and "Februarimötet" not in texts(at_)
 
 
-def test_the_list_of_meetings_shows_typed_text_as_typed_not_as_markdown(app, engine):
-    """The list is a plain table, which renders Markdown in its cells: a chair or notes that look like Markdown or a
-    link are shown as the characters typed (escaped), never as bold text or a link."""
-    from mobility.text import plain
-
-    typed = {"chair": "**Ordförande**", "notes": "[Klicka här](https://example.org) och _kursivt_"}
+def test_the_list_of_meetings_shows_typed_text_as_typed_not_as_markup(app, engine):
+    """A chair or notes that look like Markdown, a link or HTML are shown as the characters typed, never as bold
+    text, a link or an element (the table is HTML: its text is escaped)."""
+    typed = {"chair": "**Ordförande** <b>fet</b>", "notes": "[Klicka här](https://example.org) och _kursivt_"}
     meetings.record_meeting(engine=engine, actor=EDITOR, held_on=date(2017, 2, 13), **typed)
     at_ = app("followup", as_of="2017-03-13")
-    listed = at_.table[-1].value  # the meetings, last on the page
-    assert list(listed["Ordförande"]) == [plain(typed["chair"], inline=True)] != [typed["chair"]]
-    assert list(listed["Korta anteckningar"]) == [plain(typed["notes"], inline=True)]
+    listed = read_tables(at_)[-1]  # the meetings, last on the page
+    assert list(listed["Ordförande"]) == [typed["chair"]]
+    assert list(listed["Korta anteckningar"]) == [typed["notes"]]
+    markup = next(h.value for h in at_.html if "Ordförande" in h.value)
+    assert "&lt;b&gt;fet&lt;/b&gt;" in markup and "<b>" not in markup and "<a " not in markup
 
 
 def test_an_editor_records_a_meeting_on_the_page(app, engine):
@@ -281,7 +282,7 @@ def test_an_editor_records_a_meeting_on_the_page(app, engine):
     assert not at_.exception
     assert [m["notes"] for m in meetings.meetings(engine)] == ["Uppföljning av B-området"]
     assert at_.toast[0].value == "Mötet 2018-12-31 är sparat."  # the as-of date: a finished plan's last day
-    assert "Uppföljning av B-området" in at_.table[-1].value["Korta anteckningar"].tolist()  # the list of meetings
+    assert "Uppföljning av B-området" in read_tables(at_)[-1]["Korta anteckningar"].tolist()  # the list of meetings
 
 
 def test_an_entry_made_just_after_midnight_counts_on_the_swedish_day(engine):

@@ -11,6 +11,7 @@ import pytest
 from mobility import communications, deliverables, meetings
 from mobility.i18n import local_today
 from tests.conftest import EDITOR, ROOT, texts
+from tests.html_tables import read_tables
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -94,7 +95,7 @@ def test_an_editor_minutes_a_meeting_and_closes_its_action(app, bare_engine):
     [m] = meetings.meetings(engine)
     assert m["chair"] == "Avdelningschefen" and m["attendees"] == ["Monica Nyholm", "Maria Laven"]
     shown = texts(at)
-    assert "Öppna åtgärder (1)" in shown and "C1 prioriteras" in at.table[-1].value["Beslut"].tolist()
+    assert "Öppna åtgärder (1)" in shown and "C1 prioriteras" in read_tables(at)[-1]["Beslut"].tolist()
     button(at, "Markera som klar").click().run()
     assert meetings.actions(engine, as_of=local_today()) == []
     assert "Öppna åtgärder: inget att rapportera." in texts(at)  # an empty section is one line

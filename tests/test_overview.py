@@ -11,6 +11,7 @@ from mobility.auth import save_account
 from mobility.i18n import local_today, t
 from mobility.overview import VERDICTS, area_status, date_label, plan_texts, short_title
 from tests.conftest import ADMIN, EDITOR, texts
+from tests.html_tables import read_tables
 
 AS_OF = date(2017, 3, 15)
 
@@ -139,13 +140,13 @@ def test_the_change_log_keeps_account_events_for_administrators(app, account_eve
     today = local_today().isoformat()  # the account was made today: the log up to today
     for actor in (None, EDITOR):
         log = app("history", actor=actor, as_of=today)
-        assert "new.colleague" not in set(log.table[0].value[t("history.key")])
+        assert "new.colleague" not in set(read_tables(log)[0][t("history.key")])
         assert t("entity.account") not in [o for s in log.selectbox for o in s.options]
-    admin = app("history", actor=ADMIN, as_of=today).table[0].value
+    admin = read_tables(app("history", actor=ADMIN, as_of=today))[0]
     row = admin[admin[t("history.key")] == "new.colleague"].iloc[0]
     assert "roll: redigerare" in row[t("history.after")] and "nytt lösenord: ja" in row[t("history.after")]
     assert "editor" not in row[t("history.after")] and "True" not in row[t("history.after")]
-    english = app("history", actor=ADMIN, lang="en", as_of=today).table[0].value
+    english = read_tables(app("history", actor=ADMIN, lang="en", as_of=today))[0]
     assert "role: editor" in english[english["Item"] == "new.colleague"].iloc[0]["After"]
 
 
@@ -199,8 +200,8 @@ def test_a_long_change_log_pages_through_its_entries_and_downloads_them_all(app,
             audit(session, EDITOR, action="set_count", entity="count", key=f"cell-{n:03}", after={"count": n})
     today = local_today().isoformat()
     first = app("history", as_of=today, h_entity="count")
-    assert len(first.table[0].value) == 200 and "450 ändringar" in texts(first) and "nr 1–200 visas" in texts(first)
+    assert len(read_tables(first)[0]) == 200 and "450 ändringar" in texts(first) and "nr 1–200 visas" in texts(first)
     last = app("history", as_of=today, h_entity="count", h_page="3")
-    assert len(last.table[0].value) == 50 and "nr 401–450 visas" in texts(last)
-    assert last.table[0].value.iloc[-1].tolist()[4] == "cell-000"  # the oldest at the end of the last page
+    assert len(read_tables(last)[0]) == 50 and "nr 401–450 visas" in texts(last)
+    assert read_tables(last)[0].iloc[-1].tolist()[4] == "cell-000"  # the oldest at the end of the last page
     assert len(audit_entries(engine, entity="count", until=local_today(), limit=None)) == 450

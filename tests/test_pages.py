@@ -10,6 +10,7 @@ from mobility.activities import activity_detail
 from mobility.i18n import local_today, strings, t
 from mobility.ui.shell import PAGES
 from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, open_login_box, texts
+from tests.html_tables import read_tables
 
 RAW_KEY = re.compile(r"[a-z_]+\.[a-z_.]+")
 # Proto fields that hold no reader-facing text (ids, paths, icons, chart JSON read separately, defaults).
@@ -152,7 +153,7 @@ def test_editor_changes_a_status_and_sees_it(app, engine):
     assert activity_detail(engine, "B8")["status"] == "done"
     assert "B8 · Klar" in texts(at)
     history = app("history", as_of=today)
-    log = history.table[0].value
+    log = read_tables(history)[0]
     assert ("io.editor", "Status ändrad", "B8") in set(zip(log["Vem"], log["Händelse"], log["Post"], strict=True))
 
 

@@ -11,7 +11,6 @@ import streamlit as st
 from mobility import exports
 from mobility.i18n import t
 from mobility.print_layout import DEFAULT_SIZE, SIZES
-from mobility.text import plain
 from mobility.ui import drawn
 from mobility.ui.data import engine
 
@@ -75,13 +74,14 @@ def table_downloads(df, *, stem: str, sheet: str, lang: str, key: str | None = N
 def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool = False, **options) -> None:
     """A table as shown on screen, with its CSV and XLSX downloads underneath: every table leaves the app.
 
-    ``static``: a plain table (``st.table``) for a short list read as it is, not sorted or scrolled: a page's first
-    interactive grid adds ~110 ms to its ready time, a plain table ~40 ms (scripts/bench_elements.py). ``options``
-    go to the one drawn. A frame passed in is drawn as shared (``drawn.dataframe``): never change it afterwards.
+    ``static``: a table to read (``drawn.table``) for a list read as it is, not sorted: a page's first interactive
+    grid adds ~110–190 ms to its ready time, the table as HTML ~20 (scripts/bench_elements.py); ``options`` are then
+    its ``label``. Otherwise ``options`` go to the grid; a frame passed in is drawn as shared (``drawn.dataframe``):
+    never change it afterwards.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)  # a shared frame stays itself
-    if static:  # st.table renders Markdown in its cells: typed text is shown as typed (the files keep it raw)
-        st.table(frame.map(lambda v: plain(v, inline=True) if isinstance(v, str) else v), **options)
+    if static:
+        drawn.table(frame, lang=lang, **options)
     else:
         drawn.dataframe(frame, **options)
     table_downloads(frame, stem=stem, sheet=sheet, lang=lang)

@@ -195,6 +195,11 @@ HOUSE_CSS = (
     "#skip-to-fields{position:absolute;left:-9999px;top:0.5rem;z-index:1000000;background:#fff;color:#00487a;"
     "padding:0.5rem 1rem;border:2px solid #00487a;font-weight:600}#skip-to-fields:focus{left:0.5rem}"
     "h1{padding-top:0 !important}"
+    # drawn.table: a table to read, in the look of Streamlit's own (st.table), scrolling sideways when it must
+    ".read-table{overflow-x:auto}.read-table table{border-collapse:collapse;width:100%;font-size:0.875rem}"
+    ".read-table th,.read-table td{border-bottom:1px solid #d5dbe1;padding:0.25rem 0.375rem;text-align:left;"
+    "vertical-align:top}.read-table th{font-weight:600;color:#1f2a37}.read-table .num{text-align:right;"
+    "white-space:nowrap}"
     "</style>"
 )
 

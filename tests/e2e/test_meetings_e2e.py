@@ -17,7 +17,7 @@ def test_an_action_from_one_meeting_is_open_on_the_next_meetings_report(server, 
     record_meeting(page, date(2018, 12, 20))
     open_page(page, f"{server}/followup")
     expect(page.get_by_text("Ändringar efter 2018-12-20 till och med 2018-12-31")).to_be_visible()
-    report = page.get_by_test_id("stTable").filter(has_text="Skicka utkast till KOM").first
+    report = page.get_by_role("table").filter(has_text="Skicka utkast till KOM").first
     expect(report).to_be_visible()
     expect(report).to_contain_text("Maria Laven")
     expect(page.get_by_text("Öppna åtgärder (1)").first).to_be_visible()
