@@ -31,10 +31,15 @@ class _Tables(HTMLParser):
             self.cell.append(data)
 
 
-def read_tables(at) -> list[pd.DataFrame]:
-    """Every table to read on the page, in order: its header row as the columns."""
+def tables_in(markup: str) -> list[pd.DataFrame]:
+    """The tables to read in one element's HTML: each with its header row as the columns."""
+    if f'class="{TABLE_CLASS}"' not in markup:
+        return []
     parser = _Tables()
-    for element in at.html:
-        if f'class="{TABLE_CLASS}"' in element.value:
-            parser.feed(element.value)
+    parser.feed(markup)
     return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables]
+
+
+def read_tables(at) -> list[pd.DataFrame]:
+    """Every table to read on the page, in order."""
+    return [frame for element in at.html for frame in tables_in(element.value)]

@@ -56,7 +56,7 @@ def test_a_reader_downloads_an_uploaded_document(app, engine):
     at = app("deliverables", doc="C1-strategy")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Ladda ner strategi.pdf" in labels
-    assert "strategi.pdf (1 kB)" in at.dataframe[0].value["Fil"].tolist()
+    assert "strategi.pdf (1 kB)" in read_tables(at)[0]["Fil"].tolist()
 
 
 def test_an_editor_logs_a_communication_and_the_e_card_counts_it(app, engine):
@@ -73,7 +73,7 @@ def test_an_editor_logs_a_communication_and_the_e_card_counts_it(app, engine):
     assert f"HT {held.year}: 1 Besök på avdelning (E2)" in texts(app("overview"))
     assert "1 Besök på avdelning (E2)" in texts(app("press"))
     reader = app("communications", lang="en")
-    assert "Presentation av handlingsplanen" in reader.dataframe[0].value["What"].tolist()
+    assert "Presentation av handlingsplanen" in read_tables(reader)[-1]["What"].tolist()
 
 
 def test_an_empty_note_is_refused_and_nothing_logged(app, engine):

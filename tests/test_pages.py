@@ -10,7 +10,7 @@ from mobility.activities import activity_detail
 from mobility.i18n import local_today, strings, t
 from mobility.ui.shell import PAGES
 from tests.conftest import ADMIN, EDITOR, EDITOR_PASSWORD, ROOT, open_login_box, texts
-from tests.html_tables import read_tables
+from tests.html_tables import read_tables, tables_in
 
 RAW_KEY = re.compile(r"[a-z_]+\.[a-z_.]+")
 # Proto fields that hold no reader-facing text (ids, paths, icons, chart JSON read separately, defaults).
@@ -51,8 +51,9 @@ def visible_strings(at: AppTest) -> list[str]:
             found += _proto_texts(proto)
             if getattr(node, "type", "") == "plotly_chart":
                 found += _chart_texts(json.loads(proto.spec))
-        if node.type in ("dataframe", "table", "arrow_data_frame"):
-            frame = node.value
+        frames = [node.value] if node.type in ("dataframe", "table", "arrow_data_frame") else []
+        frames += tables_in(node.value) if node.type == "html" else []  # drawn.table: a table to read
+        for frame in frames:
             found += [str(c) for c in frame.columns]
             found += [v for col in frame.columns for v in frame[col].tolist() if isinstance(v, str)]
         children = getattr(node, "children", None)

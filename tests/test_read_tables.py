@@ -40,3 +40,17 @@ def test_numbers_are_written_as_the_language_does_and_right_aligned():
     assert swedish["Andel"].tolist() == ["0,50", "12,25", "3"] and english["Andel"].tolist() == ["0.50", "12.25", "3"]
     markup = _run("sv").html[0].value
     assert markup.count('class="num"') == 2 * (1 + 3)  # both number columns: header and three rows
+
+
+def _draw_links():
+    from mobility.ui import drawn
+
+    drawn.table({"Länk": ["https://www.miun.se/a?b=1&c=\"2\"", "javascript:alert(1)", ""]}, lang="sv", label="L",
+                links=("Länk",))
+
+
+def test_a_link_column_links_web_addresses_and_leaves_anything_else_text():
+    markup = AppTest.from_function(_draw_links).run().html[0].value
+    assert ('<a href="https://www.miun.se/a?b=1&amp;c=&quot;2&quot;" target="_blank" rel="noopener noreferrer">'
+            'www.miun.se/a?b=1&amp;c=&quot;2&quot;</a>') in markup
+    assert markup.count("<a ") == 1 and "javascript:alert(1)" in markup  # shown, not followed

@@ -78,22 +78,34 @@ def html(markup: str, *, container=st, **kwargs):
 TABLE_CLASS = "read-table"  # its look: shell.HOUSE_CSS
 
 
-def table(rows, *, lang: str, label: str, container=st):
+def table(rows, *, lang: str, label: str, links: tuple = (), container=st):
     """A table to read, as one HTML element: ``st.table`` renders every cell as Markdown, and a 20×6 table added
     ~150 ms to a page's ready time in Chromium, the same table as HTML ~20 (scripts/bench_elements.py). Text is
     escaped, so it shows as typed; numbers are in the language's format and right-aligned; ``label`` names the
-    table for screen readers. ``rows``: a frame, a list of row dicts or a dict of columns."""
+    table for screen readers; the columns named in ``links`` hold web addresses, shown as links. ``rows``: a frame,
+    a list of row dicts or a dict of columns."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    linked = [c in links for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
     right = ' class="num"'
     head = "".join(f'<th scope="col"{right if num else ""}>{escape(str(c))}</th>'
                    for c, num in zip(frame.columns, numeric, strict=True))
-    body = "".join("<tr>" + "".join(f"<td{right if num else ''}>{_cell(v, lang)}</td>"
-                                    for v, num in zip(row, numeric, strict=True)) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td{right if num else ''}>{_link(v) if link else _cell(v, lang)}</td>"
+                                    for v, num, link in zip(row, numeric, linked, strict=True)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return html(f'<div class="{TABLE_CLASS}"><table aria-label="{escape(label)}"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table></div>", container=container)
+
+
+def _link(address) -> str:
+    """An http(s) address as a link that opens beside the dashboard, shown without its scheme; anything else as
+    text (the forms let only http(s) addresses in, this keeps it so)."""
+    if not isinstance(address, str) or not address.lower().startswith(("https://", "http://")):
+        return _cell(address, "sv")
+    shown = address.split("://", 1)[1]
+    shown = shown if len(shown) <= 48 else shown[:47] + "…"
+    return f'<a href="{escape(address)}" target="_blank" rel="noopener noreferrer">{escape(shown)}</a>'
 
 
 def _cell(value, lang: str) -> str:

@@ -76,7 +76,7 @@ def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool
 
     ``static``: a table to read (``drawn.table``) for a list read as it is, not sorted: a page's first interactive
     grid adds ~110–190 ms to its ready time, the table as HTML ~20 (scripts/bench_elements.py); ``options`` are then
-    its ``label``. Otherwise ``options`` go to the grid; a frame passed in is drawn as shared (``drawn.dataframe``):
+    its ``label`` and ``links``. Otherwise ``options`` go to the grid; a frame passed in is drawn as shared (``drawn.dataframe``):
     never change it afterwards.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)  # a shared frame stays itself
