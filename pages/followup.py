@@ -80,7 +80,7 @@ st.markdown("  \n".join(report.summary_lines(data, lang)))
 
 @cached_build
 def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
-    """Each section's title and its rows as drawn (or its empty line), once per data version, period and language.
+    """Each section's title and its table as drawn (or its empty line), once per data version, period and language.
 
     On screen a section shows its first rows; the downloaded report holds them all (a busy period or a bulk import
     can add tens of thousands, and a page that draws them all takes seconds)."""
@@ -89,21 +89,23 @@ def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
         parts = []
         for section in sections:
             header, rows = report.table(replace(section, rows=section.rows[:SECTION_ROWS]), lang)
-            parts.append((report.section_title(section, lang), report.empty_line(section, lang), len(section.rows),
-                          [dict(zip(header, row, strict=True)) for row in rows]))
+            title = report.section_title(section, lang)
+            markup = drawn.table_markup([dict(zip(header, row, strict=True)) for row in rows], lang=lang,
+                                        label=title) if rows else ""
+            parts.append((title, report.empty_line(section, lang), len(section.rows), len(rows), markup))
         built.append((group, parts))
     return built
 
 
 for group, parts in _section_tables(since, ctx.as_of, lang):
     st.header(t(f"followup.group.{group}"), divider="gray")
-    for title, empty_line, total, rows in parts:
-        if rows:
+    for title, empty_line, total, shown, markup in parts:
+        if shown:
             st.subheader(title)
             # A table to read: the report is read (and printed) like the document it downloads as.
-            drawn.table(rows, lang=lang, label=title)
-            if total > len(rows):
-                st.caption(t("followup.section.more", shown=fmt_int(len(rows), lang), total=fmt_int(total, lang)))
+            drawn.html(markup)
+            if total > shown:
+                st.caption(t("followup.section.more", shown=fmt_int(shown, lang), total=fmt_int(total, lang)))
         else:
             st.caption(empty_line)  # an empty section takes one line, as on paper
 

@@ -80,11 +80,11 @@ st.caption(t("history.count", n=total) + (" · " + t("history.shown", first=firs
 
 
 @cached_build
-def _log_page(engine, filters: tuple, offset: int, lang: str) -> dict:
-    """One page of the log as drawn, once per data version, filter, page and language (a miss is built by a run in
-    ``lang``: this run's ``t``)."""
+def _log_page(engine, filters: tuple, offset: int, lang: str) -> str:
+    """One page of the log as drawn (a table to read), once per data version, filter, page and language (a miss is
+    built by a run in ``lang``: this run's ``t``)."""
     shown = audit_entries(engine, **dict(filters), limit=SHOWN, offset=offset)
-    return {
+    return drawn.table_markup({
         t("history.at"): [fmt_datetime(at, lang) for at in shown["at"]],
         t("history.actor"): list(shown["actor"]),
         t("history.action"): [t(f"action.{a}") for a in shown["action"]],
@@ -92,11 +92,10 @@ def _log_page(engine, filters: tuple, offset: int, lang: str) -> dict:
         t("history.key"): list(shown["entity_key"]),
         t("history.before"): [readable(x) for x in shown["before"]],
         t("history.after"): [readable(x) for x in shown["after"]],
-    }
+    }, lang=lang, label=t("page.history"))
 
 
 # A table to read: the log is read and printed, not sorted.
-drawn.table(_log_page(tuple(sorted(filters.items())), (page_no - 1) * SHOWN, lang), lang=lang,
-            label=t("page.history"))
+drawn.html(_log_page(tuple(sorted(filters.items())), (page_no - 1) * SHOWN, lang))
 table_downloads(lambda: audit_entries(engine(), **filters, limit=None),  # every page, read when asked for
                 stem="andringslogg" if lang == "sv" else "change-log", sheet="audit", lang=lang)

@@ -79,11 +79,16 @@ TABLE_CLASS = "read-table"  # its look: shell.HOUSE_CSS
 
 
 def table(rows, *, lang: str, label: str, links: tuple = (), container=st):
-    """A table to read, as one HTML element: ``st.table`` renders every cell as Markdown, and a 20×6 table added
+    """A table to read, as one HTML element (``table_markup``)."""
+    return html(table_markup(rows, lang=lang, label=label, links=links), container=container)
+
+
+def table_markup(rows, *, lang: str, label: str, links: tuple = ()) -> str:
+    """A table to read, as HTML for one element: ``st.table`` renders every cell as Markdown, and a 20×6 table added
     ~150 ms to a page's ready time in Chromium, the same table as HTML ~20 (scripts/bench_elements.py). Text is
     escaped, so it shows as typed; numbers are in the language's format and right-aligned; ``label`` names the
     table for screen readers; the columns named in ``links`` hold web addresses, shown as links. ``rows``: a frame,
-    a list of row dicts or a dict of columns."""
+    a list of row dicts or a dict of columns. A page's cached builder may keep the markup: it is the same text."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     linked = [c in links for c in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
@@ -94,8 +99,8 @@ def table(rows, *, lang: str, label: str, links: tuple = (), container=st):
     body = "".join("<tr>" + "".join(f"<td{right if num else ''}>{_link(v) if link else _cell(v, lang)}</td>"
                                     for v, num, link in zip(row, numeric, linked, strict=True)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
-    return html(f'<div class="{TABLE_CLASS}"><table aria-label="{escape(label)}"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table></div>", container=container)
+    return (f'<div class="{TABLE_CLASS}"><table aria-label="{escape(label)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def _link(address) -> str:

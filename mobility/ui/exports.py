@@ -75,9 +75,9 @@ def table_with_downloads(rows, *, stem: str, sheet: str, lang: str, static: bool
     """A table as shown on screen, with its CSV and XLSX downloads underneath: every table leaves the app.
 
     ``static``: a table to read (``drawn.table``) for a list read as it is, not sorted: a page's first interactive
-    grid adds ~110–190 ms to its ready time, the table as HTML ~20 (scripts/bench_elements.py); ``options`` are then
-    its ``label`` and ``links``. Otherwise ``options`` go to the grid; a frame passed in is drawn as shared (``drawn.dataframe``):
-    never change it afterwards.
+    grid adds ~110–190 ms to its ready time, the table as HTML ~20 (scripts/bench_elements.py); ``options`` are
+    then its ``label`` and ``links``. Otherwise ``options`` go to the grid; a frame passed in is drawn as shared
+    (``drawn.dataframe``): never change it afterwards.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)  # a shared frame stays itself
     if static:
