@@ -73,6 +73,21 @@ def test_small_real_counts_never_reach_the_press_view(engine):
     assert plotted and all(y is None or y >= 5 for y in plotted)
 
 
+def test_the_headline_cards_say_each_figure_with_its_label_and_definition(app):
+    """Five cards; a shared screen (presentation mode) keeps the definitions out of sight, as the labels' tooltips and
+    descriptions."""
+    def cards(at) -> str:
+        return next(h.value for h in at.html if 'class="press-cards"' in h.value)
+
+    normal, present = cards(app("press", lang="en")), cards(app("press", lang="en", present="1"))
+    assert normal.count('class="press-card"') == 5
+    for label in ("Outgoing students", "Erasmus teacher mobility", "Balance out/in", "Budget used", "Activities done"):
+        assert f">{label}</div>" in normal
+    assert '<div class="press-value">122</div>' in normal and "<strong>Behind</strong>" in normal
+    assert normal.count('class="press-definition"') == 5 and " hidden>" not in normal
+    assert present.count(" hidden>") == 5 and present.count('aria-describedby="definition-') == 5
+
+
 def test_the_press_page_in_both_languages(app):
     """Headlines, the example warning and the source line, in Swedish and in English."""
     sv = texts(app("press"))

@@ -41,7 +41,7 @@ _LAYOUT = """() => {
     const r = i.getBoundingClientRect();
     return {alt: i.alt, complete: i.complete && i.naturalWidth > 0, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
   });
-  const value = document.querySelector('[data-testid=stMetricValue]');
+  const value = document.querySelector('.press-value');
   return {texts, cut, images, scroll: [main.scrollHeight, main.clientHeight], width: innerWidth,
           valueSize: parseFloat(getComputedStyle(value).fontSize)};
 }"""
@@ -58,7 +58,7 @@ def _layout(browser, url: str, width: int, height: int) -> dict:
     page.goto(url)
     wait_for_app_run(page, timeout=120_000)  # a fresh server draws the press images first (seconds on a busy box)
     assert_no_exception(page)
-    expect(page.get_by_test_id("stMetricValue")).to_have_count(5)
+    expect(page.locator(".press-value")).to_have_count(5)
     expect(page.locator("img.press-chart:visible")).to_have_count(3)
     page.wait_for_function("[...document.querySelectorAll('img.press-chart')].every(i => i.complete)")
     found = page.evaluate(_LAYOUT)
