@@ -1,5 +1,6 @@
 from dataclasses import replace
 from datetime import date
+from html import escape
 
 import streamlit as st
 
@@ -79,8 +80,10 @@ st.markdown("  \n".join(report.summary_lines(data, lang)))
 
 
 @cached_build
-def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
-    """Each section's title and its table as drawn (or its empty line), once per data version, period and language.
+def _sections(engine, since: date, as_of: date, lang: str) -> list:
+    """Each group's sections as drawn — title and table, or the line that says it is empty — as one element, once
+    per data version, period and language (a group of sections as separate subheaders, tables and captions cost the
+    page ~100 ms in Chromium).
 
     On screen a section shows its first rows; the downloaded report holds them all (a busy period or a bulk import
     can add tens of thousands, and a page that draws them all takes seconds)."""
@@ -88,26 +91,25 @@ def _section_tables(engine, since: date, as_of: date, lang: str) -> list:
     for group, sections in report.grouped(cached_build(followup.followup_report)(since=since, as_of=as_of)):
         parts = []
         for section in sections:
+            if not section.rows:  # an empty section takes one line, as on paper
+                parts.append(f'<p class="read-note">{escape(report.empty_line(section, lang))}</p>')
+                continue
             header, rows = report.table(replace(section, rows=section.rows[:SECTION_ROWS]), lang)
             title = report.section_title(section, lang)
-            markup = drawn.table_markup([dict(zip(header, row, strict=True)) for row in rows], lang=lang,
-                                        label=title) if rows else ""
-            parts.append((title, report.empty_line(section, lang), len(section.rows), len(rows), markup))
-        built.append((group, parts))
+            parts.append(f"<h3>{escape(title)}</h3>" + drawn.table_markup(
+                [dict(zip(header, row, strict=True)) for row in rows], lang=lang, label=title))
+            if len(section.rows) > len(rows):
+                more = t("followup.section.more", shown=fmt_int(len(rows), lang),
+                         total=fmt_int(len(section.rows), lang))
+                parts.append(f'<p class="read-note">{escape(more)}</p>')
+        built.append((group, "".join(parts)))
     return built
 
 
-for group, parts in _section_tables(since, ctx.as_of, lang):
+# The report is read (and printed) like the document it downloads as: its sections are tables to read.
+for group, markup in _sections(since, ctx.as_of, lang):
     st.header(t(f"followup.group.{group}"), divider="gray")
-    for title, empty_line, total, shown, markup in parts:
-        if shown:
-            st.subheader(title)
-            # A table to read: the report is read (and printed) like the document it downloads as.
-            drawn.html(markup)
-            if total > shown:
-                st.caption(t("followup.section.more", shown=fmt_int(shown, lang), total=fmt_int(total, lang)))
-        else:
-            st.caption(empty_line)  # an empty section takes one line, as on paper
+    drawn.html(markup)
 
 st.header(t("followup.meetings"), divider="gray")
 if recorded:

@@ -93,12 +93,37 @@ def app(engine, secrets_file):
     st_config.set_option("secrets.files", previous)
 
 
+def html_text(markup: str) -> str:
+    """The text an HTML element shows, its tables to read left out as st.table's were (``read_tables`` reads them),
+    and its style and scripts."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        skip, found = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script", "table")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script", "table")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.found.append(data)
+
+    parser = Text()
+    parser.found = []
+    parser.feed(markup)
+    return " ".join(parser.found)
+
+
 def texts(at: AppTest) -> str:
     """Everything a reader sees as text on the page, for 'the user sees X' assertions."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [e.value for e in getattr(at, kind)]
     parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    parts += [html_text(h.value) for h in at.html]  # the press view's cards, the report's section titles
     return "\n".join(str(p) for p in parts)
 
 

@@ -16,7 +16,7 @@ from mobility import spending
 from mobility.examples import remove_example_data
 from mobility.service import SYSTEM
 from mobility.ui import data
-from tests.conftest import EDITOR, ROOT
+from tests.conftest import EDITOR, ROOT, texts
 from tests.html_tables import read_tables
 
 TODAY = "2017-03-01"
@@ -102,7 +102,7 @@ def test_a_long_section_of_the_follow_up_shows_its_first_rows_and_says_the_repor
     at = app("followup", lang="en", as_of="2018-12-31")
     assert not at.exception
     assert max(len(table) for table in read_tables(at)) == 100
-    assert any("The first 100 of 120 rows are shown here" in c.value for c in at.caption)
+    assert "The first 100 of 120 rows are shown here" in texts(at)
 
 
 def test_a_miss_is_built_by_the_callers_own_helper_not_by_another_runs_of_the_same_name(db_url):

@@ -196,10 +196,11 @@ HOUSE_CSS = (
     "padding:0.5rem 1rem;border:2px solid #00487a;font-weight:600}#skip-to-fields:focus{left:0.5rem}"
     "h1{padding-top:0 !important}"
     # drawn.table: a table to read, in the look of Streamlit's own (st.table), scrolling sideways when it must
-    ".read-table{overflow-x:auto}.read-table table{border-collapse:collapse;width:100%;font-size:0.875rem}"
+    ".read-table{overflow-x:auto;margin-bottom:1rem}"
+    ".read-table table{border-collapse:collapse;width:100%;font-size:0.875rem}"
     ".read-table th,.read-table td{border-bottom:1px solid #d5dbe1;padding:0.25rem 0.375rem;text-align:left;"
     "vertical-align:top}.read-table th{font-weight:600;color:#1f2a37}.read-table .num{text-align:right;"
-    "white-space:nowrap}"
+    "white-space:nowrap}.read-note{font-size:0.875rem;color:#4a5260;margin:0.25rem 0 1rem}"
     "</style>"
 )
 
