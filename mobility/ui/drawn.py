@@ -85,7 +85,7 @@ def table(rows, *, lang: str, label: str, links: tuple = (), container=st):
 
 def table_markup(rows, *, lang: str, label: str, links: tuple = ()) -> str:
     """A table to read, as HTML for one element: ``st.table`` renders every cell as Markdown, and a 20×6 table added
-    ~150 ms to a page's ready time in Chromium, the same table as HTML ~20 (scripts/bench_elements.py). Text is
+    ~130 ms to a page's ready time in Chromium, the same table as HTML ~20 (scripts/bench_elements.py). Text is
     escaped, so it shows as typed; numbers are in the language's format and right-aligned; ``label`` names the
     table for screen readers; the columns named in ``links`` hold web addresses, shown as links. ``rows``: a frame,
     a list of row dicts or a dict of columns. A page's cached builder may keep the markup: it is the same text."""
@@ -96,18 +96,18 @@ def table_markup(rows, *, lang: str, label: str, links: tuple = ()) -> str:
     right = ' class="num"'
     head = "".join(f'<th scope="col"{right if num else ""}>{escape(str(c))}</th>'
                    for c, num in zip(frame.columns, numeric, strict=True))
-    body = "".join("<tr>" + "".join(f"<td{right if num else ''}>{_link(v) if link else _cell(v, lang)}</td>"
+    body = "".join("<tr>" + "".join(f"<td{right if num else ''}>{_link(v, lang) if link else _cell(v, lang)}</td>"
                                     for v, num, link in zip(row, numeric, linked, strict=True)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return (f'<div class="{TABLE_CLASS}"><table aria-label="{escape(label)}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 
-def _link(address) -> str:
+def _link(address, lang: str) -> str:
     """An http(s) address as a link that opens beside the dashboard, shown without its scheme; anything else as
     text (the forms let only http(s) addresses in, this keeps it so)."""
     if not isinstance(address, str) or not address.lower().startswith(("https://", "http://")):
-        return _cell(address, "sv")
+        return _cell(address, lang)
     shown = address.split("://", 1)[1]
     shown = shown if len(shown) <= 48 else shown[:47] + "…"
     return f'<a href="{escape(address)}" target="_blank" rel="noopener noreferrer">{escape(shown)}</a>'
