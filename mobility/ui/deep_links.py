@@ -37,4 +37,5 @@ def _index(_request: Request) -> HTMLResponse:
 
 def routes(page_keys: list[str]) -> list[Route]:
     """One route per page address ("/" needs none: Streamlit tries it alone)."""
+    index_html()  # read now: a Streamlit whose page changed shape stops the server's start, not a reader's page
     return [Route(f"/{key}", _index, methods=["GET", "HEAD"]) for key in page_keys]
