@@ -82,8 +82,7 @@ st.markdown("  \n".join(report.summary_lines(data, lang)))
 @cached_build
 def _sections(engine, since: date, as_of: date, lang: str) -> list:
     """Each group's sections as drawn — title and table, or the line that says it is empty — as one element, once
-    per data version, period and language (a group of sections as separate subheaders, tables and captions cost the
-    page ~100 ms in Chromium).
+    per data version, period and language (every element costs a page's browser time: scripts/bench_elements.py).
 
     On screen a section shows its first rows; the downloaded report holds them all (a busy period or a bulk import
     can add tens of thousands, and a page that draws them all takes seconds)."""

@@ -18,7 +18,7 @@ as_of = ctx.as_of
 # charts are the print images themselves, as tall as the screen leaves them: the view is one clean screenshot.
 st.html(
     "<style>"
-    # The headline cards: one element (five st.metric cards in bordered columns cost the page ~120 ms in Chromium)
+    # The headline cards: one element, not five st.metric cards in bordered columns (scripts/bench_versions.py)
     ".press-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:1rem}"
     ".press-card{border:1px solid #d5dbe1;border-radius:0.5rem;padding:0.75rem 1rem}"
     ".press-label{font-size:0.875rem;color:#1f2a37}"

@@ -2,10 +2,10 @@
 
 Streamlit's browser code cannot tell "/budget" (the page budget of an app served at "/") from the main page of an app
 served under the path "/budget", so it asks "/budget/_stcore/health" first and, after that 404, "/_stcore/health"
-after a pause: ~100 ms on every first load of a deep link (its own comment, ``UriUtil.ts``, says so). A host page may
-name the server's address in ``window.__streamlit.BACKEND_BASE_URL``, read before the app starts; at each page's
-address we serve Streamlit's own index.html with that one line added. The address is the page's minus its last
-segment, taken in the browser, so a proxy's path prefix stays in it.
+after a pause (~100 ms in a browser trace) on every first load of a deep link (its own comment, ``UriUtil.ts``, says
+so). A host page may name the server's address in ``window.__streamlit.BACKEND_BASE_URL``, read before the app
+starts; at each page's address we serve Streamlit's own index.html with that one line added. The address is the
+page's minus its last segment, taken in the browser, so a proxy's path prefix stays in it.
 """
 
 from functools import cache
