@@ -14,6 +14,7 @@ from mobility.plan import init_database
 from mobility.service import Actor
 from mobility.ui import data
 from scripts.bench_scripts import routed_through_app_py
+from tests.html_tables import html_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR = Actor("io.editor", "editor")
@@ -91,30 +92,6 @@ def app(engine, secrets_file):
 
     yield open_page
     st_config.set_option("secrets.files", previous)
-
-
-def html_text(markup: str) -> str:
-    """The text an HTML element shows, its tables to read left out as st.table's were (``read_tables`` reads them),
-    and its style and scripts."""
-    from html.parser import HTMLParser
-
-    class Text(HTMLParser):
-        skip, found = 0, []
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("style", "script", "table")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("style", "script", "table")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.found.append(data)
-
-    parser = Text()
-    parser.found = []
-    parser.feed(markup)
-    return " ".join(parser.found)
 
 
 def texts(at: AppTest) -> str:

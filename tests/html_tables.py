@@ -1,4 +1,4 @@
-"""The tables a page drew to read (``drawn.table``: HTML), as frames of the text a reader sees."""
+"""What a page drew as HTML, as a reader sees it: its tables to read (``drawn.table``) as frames, its other text."""
 
 from html.parser import HTMLParser
 
@@ -43,3 +43,31 @@ def tables_in(markup: str) -> list[pd.DataFrame]:
 def read_tables(at) -> list[pd.DataFrame]:
     """Every table to read on the page, in order."""
     return [frame for element in at.html for frame in tables_in(element.value)]
+
+
+class _Text(HTMLParser):
+    """The text outside tables, styles and scripts."""
+
+    HIDDEN = ("style", "script", "table")
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.HIDDEN
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.HIDDEN
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.found.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The text an HTML element shows, its tables to read left out as st.table's were (``read_tables`` reads them)."""
+    parser = _Text()
+    parser.feed(markup)
+    return " ".join(parser.found)

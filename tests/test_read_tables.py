@@ -7,10 +7,11 @@ from tests.html_tables import read_tables
 
 def _draw():
     import pandas as pd
+    import streamlit as st
 
     from mobility.ui import drawn
 
-    lang = __import__("streamlit").query_params.get("lang", "sv")
+    lang = st.query_params.get("lang", "sv")
     drawn.table(pd.DataFrame({
         "Namn": ["<script>alert(1)</script>", "**fet** & [länk](https://example.org)", None],
         "Antal": pd.array([1560500, 3, None], dtype="Int64"),
